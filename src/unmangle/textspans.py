@@ -1,0 +1,85 @@
+"""Paragraph, sentence and word spans: offsets into the text, never copies that lose position.
+
+Every stage that works on units of text (duplicates, the neural stages, the corruption generator)
+splits with these functions, so all of them agree on where a sentence begins and ends.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, NamedTuple
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+
+# Words that end in a full stop without ending a sentence.
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st mt no nos vs etc inc ltd co corp plc llc jan feb mar apr jun jul
+    aug sep sept oct nov dec gen gov sen rep rev lt col capt sgt maj adm fig eq approx dept univ
+    e.g i.e u.s u.k u.n a.m p.m""".split()
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+
+
+class Span(NamedTuple):
+    """``text[start:end]``, kept with its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Non-empty lines/paragraphs: text between newlines, without surrounding whitespace."""
+    spans = []
+    pos = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        _append_stripped(spans, text, pos, match.start())
+        pos = match.end()
+    _append_stripped(spans, text, pos, len(text))
+    return spans
+
+
+def _append_stripped(spans: list[Span], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append(Span(start, end, text[start:end]))
+
+
+def _ends_sentence(text: str, match: re.Match) -> bool:
+    """Whether the punctuation in ``match`` closes a sentence (not 'U.S.' or 'Ltd.' mid-sentence)."""
+    if "." not in match.group() or match.group().startswith(("!", "?")):
+        return True
+    word = re.search(r"(\S+)$", text[:match.start()])
+    token = word.group(1).lower().strip("\"'“‘(") if word else ""
+    if token in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)*\w", token) and len(token) <= 3:
+        # an abbreviation or an initial: a sentence break only if a capitalised word follows a
+        # lowercase-looking abbreviation would be guessing, so keep the sentence together
+        return False
+    nxt = text[match.end():match.end() + 3].lstrip()
+    return not nxt[:1].islower() if nxt else True
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Sentences inside ``text[start:end]`` (each paragraph split on closing punctuation)."""
+    end = len(text) if end is None else end
+    out: list[Span] = []
+    for para in paragraphs(text[start:end]):
+        p_start = start + para.start
+        pos = p_start
+        p_end = start + para.end
+        for match in _SENTENCE_END.finditer(text, p_start, p_end):
+            if _ends_sentence(text, match):
+                _append_stripped(out, text, pos, match.end())
+                pos = match.end()
+        _append_stripped(out, text, pos, p_end)
+    return out
+
+
+def words(text: str) -> Iterator[Span]:
+    """Word tokens (letters/digits with inner hyphens and apostrophes)."""
+    for match in _WORD.finditer(text):
+        yield Span(match.start(), match.end(), match.group())
