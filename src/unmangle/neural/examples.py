@@ -1,0 +1,151 @@
+"""From (corrupted, clean) pairs to what the model learns: detector labels and span rewrites.
+
+Both training and repair cut text into *chunks*: a word or a punctuation mark together with the
+whitespace before it (``" Tennessee"``, ``" ."``). A region is a run of chunks; replacing a region's
+text with the rewriter's output is always well-formed, deletions included (``" the"`` -> ``""``).
+Regions come from a word-level diff of source and target, so any pair corpus (synthetic or real
+post-edits) yields training data in the same way.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .tokenizer import KEEP, SPAN_CLOSE, SPAN_OPEN
+
+_CHUNK = re.compile(r"\s*(?:\w+(?:['’]\w+)*|[^\w\s])", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Region:
+    """``source[src_start:src_end]`` should become ``target[tgt_start:tgt_end]``."""
+
+    src_start: int
+    src_end: int
+    tgt_start: int
+    tgt_end: int
+
+
+def chunks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each chunk: leading whitespace plus one word or punctuation mark."""
+    return [m.span() for m in _CHUNK.finditer(text)]
+
+
+def diff_regions(source: str, target: str, max_gap: int = 0) -> list[Region]:
+    """Regions where ``source`` and ``target`` differ, on chunk boundaries.
+
+    A pure insertion is anchored to the chunk after it (or before it at the end), so every region
+    covers some source text for the detector to flag.
+    """
+    sc, tc = chunks(source), chunks(target)
+    s_tok = [source[a:b] for a, b in sc]
+    t_tok = [target[a:b] for a, b in tc]
+    ops = [op for op in SequenceMatcher(None, s_tok, t_tok, autojunk=False).get_opcodes()
+           if op[0] != "equal"]
+    merged: list[list[int]] = []
+    for _, i1, i2, j1, j2 in ops:
+        if merged and i1 - merged[-1][1] <= max_gap and j1 - merged[-1][3] <= max_gap:
+            merged[-1][1], merged[-1][3] = i2, j2
+        else:
+            merged.append([i1, i2, j1, j2])
+    regions = []
+    for i1, i2, j1, j2 in merged:
+        if i1 == i2:  # insertion: take a neighbouring chunk along
+            if i2 < len(sc) and j2 < len(tc):
+                i2, j2 = i2 + 1, j2 + 1
+            elif i1 > 0 and j1 > 0:
+                i1, j1 = i1 - 1, j1 - 1
+            else:
+                continue
+        src_a = sc[i1][0]
+        src_b = sc[i2 - 1][1]
+        tgt_a = tc[j1][0] if j1 < j2 else (tc[j1][0] if j1 < len(tc) else len(target))
+        tgt_b = tc[j2 - 1][1] if j1 < j2 else tgt_a
+        if j1 == j2:
+            # deletion: the target side is empty, placed where the next chunk starts
+            tgt_a = tgt_b = tc[j1][0] if j1 < len(tc) else len(target)
+        regions.append(Region(src_a, src_b, tgt_a, tgt_b))
+    return regions
+
+
+def mark(text: str, start: int, end: int, context_chunks: int = 40) -> str:
+    """The rewriter's input: ``text`` around ``[start, end)`` with the region between markers.
+
+    At most ``context_chunks`` chunks of context on each side, so long sentences are never cut off
+    the model's input and nothing of the document is lost (only the model's view is windowed).
+    """
+    left = text[:start]
+    right = text[end:]
+    if context_chunks is not None:
+        lc = chunks(left)
+        if len(lc) > context_chunks:
+            left = left[lc[-context_chunks][0]:]
+        rc = chunks(right)
+        if len(rc) > context_chunks:
+            right = right[:rc[context_chunks - 1][1]]
+    return f"{left}{SPAN_OPEN}{text[start:end]}{SPAN_CLOSE}{right}"
+
+
+@dataclass
+class SentenceExamples:
+    """Training material from one pair: the corrupted text, its flagged regions, rewrite pairs."""
+
+    source: str
+    bad_regions: list[tuple[int, int]]
+    rewrites: list[tuple[str, str]]  # (marked input, target text or KEEP)
+
+
+def build_examples(source: str, target: str, rng: random.Random, *, max_src_chunks: int = 8,
+                   max_tgt_chunks: int = 12, jitter: float = 0.3, negatives: int = 1,
+                   context_chunks: int = 40) -> SentenceExamples:
+    """Detector regions and rewrite examples (with jittered boundaries and <keep> negatives)."""
+    regions = diff_regions(source, target)
+    sc = chunks(source)
+    starts = {a: i for i, (a, _) in enumerate(sc)}
+    ends = {b: i for i, (_, b) in enumerate(sc)}
+    bad = [(r.src_start, r.src_end) for r in regions]
+    covered = set()
+    rewrites: list[tuple[str, str]] = []
+    for r in regions:
+        i1 = starts.get(r.src_start)
+        i2 = ends.get(r.src_end)
+        if i1 is None or i2 is None:
+            continue
+        covered.update(range(i1, i2 + 1))
+        if i2 - i1 + 1 > max_src_chunks or len(chunks(target[r.tgt_start:r.tgt_end])) > max_tgt_chunks:
+            continue
+        a, b, ta, tb = r.src_start, r.src_end, r.tgt_start, r.tgt_end
+        # widen by one untouched chunk on either side now and then: the detector's regions at
+        # repair time do not fall exactly on the corruption
+        if rng.random() < jitter and i1 > 0 and (i1 - 1) not in covered:
+            width = sc[i1][0] - sc[i1 - 1][0]
+            a, ta = sc[i1 - 1][0], ta - width
+        if rng.random() < jitter and i2 + 1 < len(sc) and all(
+                (rr.src_start >= sc[i2 + 1][1] or rr.src_end <= sc[i2 + 1][0]) for rr in regions):
+            width = sc[i2 + 1][1] - sc[i2][1]
+            b, tb = sc[i2 + 1][1], tb + width
+        if source[a:r.src_start] != target[ta:r.tgt_start] or source[r.src_end:b] != target[r.tgt_end:tb]:
+            a, b, ta, tb = r.src_start, r.src_end, r.tgt_start, r.tgt_end
+        rewrites.append((mark(source, a, b, context_chunks), target[ta:tb]))
+    free = [i for i in range(len(sc)) if i not in covered]
+    for _ in range(negatives):
+        if not free:
+            break
+        i = rng.choice(free)
+        j = i + 1 if rng.random() < 0.4 and i + 1 < len(sc) and (i + 1) not in covered else i
+        rewrites.append((mark(source, sc[i][0], sc[j][1], context_chunks), KEEP))
+    return SentenceExamples(source, bad, rewrites)
+
+
+def token_labels(offsets: list[tuple[int, int]], bad: list[tuple[int, int]]) -> list[int]:
+    """1 for tokens overlapping a bad region, 0 otherwise, -100 for special tokens."""
+    labels = []
+    for a, b in offsets:
+        if a == b:
+            labels.append(-100)
+            continue
+        labels.append(int(any(a < rb and b > ra for ra, rb in bad)))
+    return labels

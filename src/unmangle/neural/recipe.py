@@ -1,0 +1,138 @@
+"""Recipes: train a model from corpora, or fine-tune one on a user's pairs. CLI and API share these."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .data import (ExampleSettings, TokenisedExamples, build_training_examples, clean_sentences,
+                   read_clean_texts, read_pairs_simple, tokenise_pairs)
+from .model import InferenceSettings, ModelSettings, UnmangleModel, read_metadata
+from .train import TrainSettings, export_model, new_model, split_holdout, train
+
+
+@dataclass
+class CorpusSpec:
+    """Where training text comes from. Evaluation splits are refused by name."""
+
+    clean: list[str] = field(default_factory=list)
+    clean_field: str = "text"
+    clean_where: str | None = None
+    pairs: list[str] = field(default_factory=list)
+    source_field: str = "source"
+    target_field: str = "target"
+    detokenize: bool = False
+    max_paragraphs: int = 100_000
+    pair_repeat: int = 1
+
+
+def _log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def load_corpora(spec: CorpusSpec, seed: int) -> tuple[list[str], list[tuple[str, str]]]:
+    clean: list[str] = []
+    for path in spec.clean:
+        clean.extend(itertools.islice(
+            read_clean_texts(path, text_field=spec.clean_field, where=spec.clean_where),
+            spec.max_paragraphs - len(clean)))
+    pairs: list[tuple[str, str]] = []
+    for path in spec.pairs:
+        pairs.extend(read_pairs_simple(path, source_field=spec.source_field,
+                                       target_field=spec.target_field, detokenize=spec.detokenize))
+    pairs = pairs * max(1, spec.pair_repeat)
+    return clean, pairs
+
+
+def train_from_corpora(spec: CorpusSpec, out_dir: str | Path, *, work_dir: str | Path,
+                       model_size: str = "small", vocab_size: int = 16000,
+                       train_settings: TrainSettings | None = None,
+                       example_settings: ExampleSettings | None = None, workers: int = 1,
+                       preset: str = "news", resume: bool = False, log: Callable = _log) -> dict:
+    """Build a tokenizer and examples from corpora, train, and export a model folder."""
+    from .tokenizer import build_tokenizer, load_tokenizer
+
+    ts = train_settings or TrainSettings()
+    es = example_settings or ExampleSettings()
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    clean, pairs = load_corpora(spec, ts.seed)
+    log(f"corpora: {len(clean)} clean paragraphs, {len(pairs)} pairs ({time.monotonic() - t0:.0f}s)")
+    tok_dir = work_dir / "tokenizer"
+    if (tok_dir / "tokenizer.json").exists():
+        tokenizer = load_tokenizer(tok_dir)
+        log(f"tokenizer: reused {tok_dir} ({len(tokenizer)} tokens)")
+    else:
+        sample = list(itertools.islice(clean_sentences(clean), 300_000))
+        sample += [t for _, t in pairs[:50_000]] + [s for s, _ in pairs[:50_000]]
+        tokenizer = build_tokenizer(sample, tok_dir, vocab_size=vocab_size)
+        log(f"tokenizer: trained {len(tokenizer)} tokens ({time.monotonic() - t0:.0f}s)")
+    t1 = time.monotonic()
+    data = build_training_examples(clean, pairs, tokenizer_file=tok_dir / "tokenizer.json", settings=es,
+                                   seed=ts.seed, workers=workers, preset=preset)
+    data_seconds = time.monotonic() - t1
+    log(f"examples: {len(data.det_ids)} detector rows, {len(data.rw_inputs)} rewrite rows "
+        f"in {data_seconds:.0f}s")
+    train_rows, held = split_holdout(data, 0.01, ts.seed)
+    settings_path = work_dir / "model_settings.json"
+    if resume and settings_path.exists():
+        ms = ModelSettings(**json.loads(settings_path.read_text()))
+    else:
+        ms = ModelSettings.preset(model_size)
+        settings_path.write_text(json.dumps(asdict(ms)))
+    model = new_model(ms, len(tokenizer))
+    n_params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    log(f"model: {model_size} {n_params / 1e6:.1f}M parameters")
+    summary = train(model, train_rows, ts, work_dir, held=held, resume=resume, log=log)
+    info = {
+        "model_size": model_size, "parameters": n_params, "model_settings": asdict(ms),
+        "train_settings": asdict(ts), "example_settings": asdict(es), "corpora": asdict(spec),
+        "clean_paragraphs": len(clean), "pairs": len(pairs), "detector_rows": len(data.det_ids),
+        "rewrite_rows": len(data.rw_inputs), "data_seconds": round(data_seconds, 1),
+        "corruption_preset": preset, **summary,
+    }
+    export_model(model, tok_dir, out_dir, InferenceSettings(), info)
+    log(f"wrote {out_dir}")
+    return info
+
+
+def finetune(base_dir: str | Path, train_pairs: Iterable[tuple[str, str]], out_dir: str | Path, *,
+             work_dir: str | Path, train_settings: TrainSettings | None = None,
+             example_settings: ExampleSettings | None = None, resume: bool = False,
+             log: Callable = _log) -> dict:
+    """Continue training the model in ``base_dir`` on (corrupted, clean) pairs; export atomically."""
+    from .tokenizer import load_tokenizer
+
+    ts = train_settings or TrainSettings(lr=5e-4, warmup_steps=50, max_steps=500, eval_every=100)
+    es = example_settings or ExampleSettings()
+    inference, base_info = read_metadata(base_dir)
+    tokenizer = load_tokenizer(base_dir)
+    pairs = list(train_pairs)
+    if not pairs:
+        raise ValueError("no training pairs")
+    data = TokenisedExamples()
+    rng_seed = ts.seed
+    for k in range(0, len(pairs), 2000):
+        data.extend(tokenise_pairs(pairs[k:k + 2000], rng_seed + k, es, tokenizer=tokenizer.backend_tokenizer))
+    if not data.rw_inputs:
+        raise ValueError("the pairs gave no usable training examples (all too long, or empty)")
+    train_rows, held = split_holdout(data, 0.05 if len(pairs) >= 200 else 0.0, ts.seed)
+    if not held.rw_inputs:
+        held = None
+    model = UnmangleModel.load(base_dir)
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    summary = train(model, train_rows, ts, work_dir, held=held, resume=resume, log=log)
+    info = {"base_model": str(base_dir), "base_training": {k: base_info.get(k) for k in
+                                                           ("model_size", "parameters", "device_name")},
+            "finetune_pairs": len(pairs), "train_settings": asdict(ts), **summary}
+    tok_dir = Path(base_dir)
+    export_model(model, tok_dir, out_dir, inference, info)
+    log(f"wrote {out_dir}")
+    return info

@@ -1,0 +1,205 @@
+"""The neural stage: flag suspicious regions, propose replacements, keep only clear improvements.
+
+Per sentence: the detector scores every token; runs of flagged chunks become regions; for each region
+the rewriter generates a replacement and the change is accepted only when the model prefers it over
+``<keep>`` by at least ``rewrite_margin`` nats. "Leave it alone" is always a candidate.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from ..edits import Edit
+from ..textspans import sentences
+from .examples import chunks, mark
+from .model import InferenceSettings, UnmangleModel, read_metadata
+from .model_dir import ModelFolderError, check_model_dir
+from .tokenizer import KEEP, load_tokenizer
+
+#: Longest piece of a sentence the detector reads at once (in chunks); longer ones are windowed.
+_DETECT_WINDOW = 60
+
+
+@dataclass(frozen=True)
+class FlaggedSpan:
+    """A region the detector finds suspicious; offsets index the text passed to ``detect``."""
+
+    start: int
+    end: int
+    text: str
+    score: float
+    source: str = "model"
+
+
+@dataclass
+class _Region:
+    sent_start: int  # offset of the sentence (or window) in the document
+    sentence: str
+    start: int  # region offsets inside ``sentence``
+    end: int
+    score: float
+
+
+class NeuralStage:
+    """Detector + rewriter over each sentence of a document."""
+
+    name = "neural"
+
+    def __init__(self, model: UnmangleModel, tokenizer, inference: InferenceSettings,
+                 *, threshold: float | None = None, quantize: bool = True) -> None:
+        self.inference = inference
+        if threshold is not None:
+            self.inference.rewrite_margin = threshold
+        self.tokenizer = tokenizer
+        self.keep_id = tokenizer.convert_tokens_to_ids(KEEP)
+        model = model.float().eval()
+        if quantize and not torch.cuda.is_available():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # quantize_dynamic's deprecation notice
+                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.model = model
+
+    @classmethod
+    def from_dir(cls, model_dir: str | Path, *, threshold: float | None = None,
+                 quantize: bool = True) -> "NeuralStage":
+        model_dir = check_model_dir(model_dir)
+        try:
+            inference, _ = read_metadata(model_dir)
+            model = UnmangleModel.load(model_dir)
+            tokenizer = load_tokenizer(model_dir)
+        except ValueError as exc:
+            raise ModelFolderError(f"model folder {model_dir} is damaged: {exc}") from None
+        except Exception as exc:  # tokenizer.json parse errors come as several types
+            raise ModelFolderError(f"model folder {model_dir} is damaged: {type(exc).__name__}: {exc}") from None
+        return cls(model, tokenizer, inference, threshold=threshold, quantize=quantize)
+
+    # --- detection -------------------------------------------------------------------------
+    def _windows(self, text: str) -> list[tuple[int, str]]:
+        """(offset, piece) for each sentence, long sentences cut into windows of whole chunks."""
+        out = []
+        for sent in sentences(text):
+            cs = chunks(sent.text)
+            if len(cs) <= _DETECT_WINDOW:
+                out.append((sent.start, sent.text))
+                continue
+            for i in range(0, len(cs), _DETECT_WINDOW):
+                a = cs[i][0] if i else 0
+                b = cs[min(i + _DETECT_WINDOW, len(cs)) - 1][1]
+                out.append((sent.start + a, sent.text[a:b]))
+        return out
+
+    @torch.inference_mode()
+    def _chunk_scores(self, pieces: list[str]) -> list[list[tuple[int, int, float]]]:
+        """For each piece, (start, end, probability) of each chunk."""
+        results: list[list[tuple[int, int, float]]] = [[] for _ in pieces]
+        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
+        bs = self.inference.batch_size
+        for k in range(0, len(order), bs):
+            idx = order[k:k + bs]
+            enc = self.tokenizer([pieces[i] for i in idx], return_offsets_mapping=True, padding=True,
+                                 return_tensors="pt")
+            probs = torch.sigmoid(self.model.detect_logits(enc["input_ids"], enc["attention_mask"]))
+            for row, i in enumerate(idx):
+                offsets = enc["offset_mapping"][row].tolist()
+                p = probs[row].tolist()
+                scored = []
+                tok = 0
+                for a, b in chunks(pieces[i]):
+                    best = 0.0
+                    while tok < len(offsets) and offsets[tok][1] <= a:
+                        tok += 1
+                    t = tok
+                    while t < len(offsets) and offsets[t][0] < b:
+                        if offsets[t][1] > offsets[t][0]:
+                            best = max(best, p[t])
+                        t += 1
+                    scored.append((a, b, best))
+                results[i] = scored
+        return results
+
+    def _regions(self, text: str) -> list[_Region]:
+        threshold = self.inference.detect_threshold
+        windows = self._windows(text)
+        regions = []
+        for (offset, piece), scored in zip(windows, self._chunk_scores([w[1] for w in windows])):
+            run: list[tuple[int, int, float]] = []
+            for item in scored + [(0, 0, -1.0)]:
+                if item[2] >= threshold and len(run) < self.inference.max_span_words:
+                    run.append(item)
+                    continue
+                if run:
+                    regions.append(_Region(offset, piece, run[0][0], run[-1][1], max(r[2] for r in run)))
+                run = [item] if item[2] >= threshold else []
+        return regions
+
+    def detect(self, text: str) -> list[FlaggedSpan]:
+        """Regions whose detector probability reaches the threshold, with that probability."""
+        return [FlaggedSpan(r.sent_start + r.start, r.sent_start + r.end,
+                            r.sentence[r.start:r.end], round(r.score, 4))
+                for r in self._regions(text)]
+
+    # --- rewriting ---------------------------------------------------------------------------
+    @torch.inference_mode()
+    def _rewrite(self, regions: list[_Region]) -> list[tuple[str, float]]:
+        """(candidate text or KEEP, margin over keeping in nats) for each region."""
+        out: list[tuple[str, float]] = []
+        bs = self.inference.batch_size
+        tok = self.tokenizer
+        for k in range(0, len(regions), bs):
+            batch = regions[k:k + bs]
+            marked = [mark(r.sentence, r.start, r.end, self.inference.context_words) for r in batch]
+            enc = tok(marked, padding=True, return_tensors="pt")
+            gen = self.model.t5.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                                         max_new_tokens=self.inference.max_new_tokens, num_beams=1,
+                                         do_sample=False)
+            cands = gen[:, 1:]  # drop the decoder start token
+            keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(batch))
+            lp_cand = self._sequence_logprob(enc, cands)
+            lp_keep = self._sequence_logprob(enc, keep)
+            for row in range(len(batch)):
+                ids = [i for i in cands[row].tolist() if i not in (tok.pad_token_id,)]
+                if not ids or ids[0] == self.keep_id or tok.eos_token_id not in ids:
+                    out.append((KEEP, 0.0))
+                    continue
+                ids = ids[:ids.index(tok.eos_token_id)]
+                out.append((tok.decode(ids, skip_special_tokens=False), float(lp_cand[row] - lp_keep[row])))
+        return out
+
+    def _sequence_logprob(self, enc, labels: torch.Tensor) -> torch.Tensor:
+        labels = labels.clone()
+        eos = self.tokenizer.eos_token_id
+        # everything after the first end-of-sequence is padding
+        after = (labels == eos).long().cumsum(-1) - (labels == eos).long() > 0
+        labels[after | (labels == self.tokenizer.pad_token_id)] = -100
+        logits = self.model.t5(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                               labels=labels).logits
+        logp = torch.log_softmax(logits.float(), -1)
+        mask = labels != -100
+        picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+        return (picked * mask).sum(-1)
+
+    def candidates(self, text: str) -> list[tuple[Edit, float]]:
+        """Every rewrite the model would make, whatever its margin, with that margin."""
+        regions = self._regions(text)
+        if not regions:
+            return []
+        found = []
+        for region, (cand, margin) in zip(regions, self._rewrite(regions)):
+            old = region.sentence[region.start:region.end]
+            if cand == KEEP or cand == old or any(m in cand for m in (KEEP, "<span>", "</span>")):
+                continue
+            start = region.sent_start + region.start
+            confidence = region.score / (1.0 + math.exp(-margin))
+            found.append((Edit(start, start + len(old), old, cand, self.name,
+                               f"neural: detector p={region.score:.2f}; rewrite preferred over "
+                               f"keeping by {margin:.1f} nats", round(min(1.0, confidence), 4)), margin))
+        return found
+
+    def propose(self, text: str) -> list[Edit]:
+        margin = self.inference.rewrite_margin
+        return [edit for edit, m in self.candidates(text) if m >= margin]
