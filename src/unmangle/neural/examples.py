@@ -51,21 +51,28 @@ def diff_regions(source: str, target: str, max_gap: int = 0) -> list[Region]:
             merged[-1][1], merged[-1][3] = i2, j2
         else:
             merged.append([i1, i2, j1, j2])
-    regions = []
+    anchored: list[list[int]] = []
+    bare: list[Region] = []
     for i1, i2, j1, j2 in merged:
         if i1 == i2:  # insertion: take a neighbouring chunk along
             if i2 < len(sc) and j2 < len(tc):
                 i2, j2 = i2 + 1, j2 + 1
             elif i1 > 0 and j1 > 0:
                 i1, j1 = i1 - 1, j1 - 1
-            else:
+            else:  # nothing to anchor to (empty source): a bare insertion
+                bare.append(Region(len(source), len(source), tc[j1][0], tc[j2 - 1][1]))
                 continue
-        src_a = sc[i1][0]
-        src_b = sc[i2 - 1][1]
-        tgt_a = tc[j1][0] if j1 < j2 else (tc[j1][0] if j1 < len(tc) else len(target))
-        tgt_b = tc[j2 - 1][1] if j1 < j2 else tgt_a
-        if j1 == j2:
-            # deletion: the target side is empty, placed where the next chunk starts
+        if anchored and (i1 < anchored[-1][1] or j1 < anchored[-1][3]):
+            anchored[-1][1] = max(anchored[-1][1], i2)
+            anchored[-1][3] = max(anchored[-1][3], j2)
+        else:
+            anchored.append([i1, i2, j1, j2])
+    regions = list(bare)
+    for i1, i2, j1, j2 in anchored:
+        src_a, src_b = sc[i1][0], sc[i2 - 1][1]
+        if j1 < j2:
+            tgt_a, tgt_b = tc[j1][0], tc[j2 - 1][1]
+        else:  # deletion: the target side is empty, placed where the next chunk starts
             tgt_a = tgt_b = tc[j1][0] if j1 < len(tc) else len(target)
         regions.append(Region(src_a, src_b, tgt_a, tgt_b))
     return regions

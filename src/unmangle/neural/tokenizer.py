@@ -42,6 +42,7 @@ def train_sentencepiece(texts: Iterable[str], out_dir: str | Path, vocab_size: i
         split_digits=True,
         allow_whitespace_only_pieces=True,
         character_coverage=0.9995,
+        hard_vocab_limit=False,
         input_sentence_size=input_sentence_size,
         shuffle_input_sentence=True,
         max_sentence_length=8192,

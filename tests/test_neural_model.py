@@ -1,0 +1,110 @@
+"""Model folders: save/load, training and resuming, and clear errors for damaged folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+pytest.importorskip("sentencepiece")
+
+from unmangle import Repairer, apply_edits
+from unmangle.neural.data import ExampleSettings, tokenise_pairs
+from unmangle.neural.model import InferenceSettings, ModelSettings, UnmangleModel
+from unmangle.neural.model_dir import ModelFolderError, check_model_dir
+from unmangle.neural.stage import NeuralStage
+from unmangle.neural.tokenizer import build_tokenizer, load_tokenizer
+from unmangle.neural.train import TrainSettings, export_model, new_model, train
+
+PAIRS = [
+    ("Shares of Tennessee Holdings rose on Monday .", "Shares of Tencent Holdings rose on Monday."),
+    ("The the company said it would appeal.", "The company said it would appeal."),
+    ("Officials in the Washington criticised regulators.", "Officials in Washington criticised regulators."),
+    ("Users of Ticketok shared the video widely.", "Users of TikTok shared the video widely."),
+] * 8
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("model")
+    tok_dir = root / "tok"
+    tokenizer = build_tokenizer([t for _, t in PAIRS] + [s for s, _ in PAIRS], tok_dir, vocab_size=400)
+    data = tokenise_pairs(PAIRS, 0, ExampleSettings(), tokenizer=tokenizer.backend_tokenizer)
+    model = new_model(ModelSettings.preset("tiny"), len(tokenizer))
+    summary = train(model, data, TrainSettings(batch_size=8, max_steps=6, warmup_steps=2, device="cpu"),
+                    root / "work", log=lambda *_: None)
+    assert summary["steps"] == 6
+    out = root / "model"
+    export_model(model, tok_dir, out, InferenceSettings(detect_threshold=0.0, rewrite_margin=-1e9),
+                 {"test": True})
+    return out, root
+
+
+def test_export_is_a_complete_bf16_folder(tiny_model_dir):
+    out, _ = tiny_model_dir
+    check_model_dir(out)
+    from safetensors import safe_open
+
+    with safe_open(str(out / "model.safetensors"), "pt") as fh:
+        dtypes = {str(fh.get_tensor(k).dtype) for k in fh.keys()}
+    assert dtypes == {"torch.bfloat16"}
+    reloaded = UnmangleModel.load(out)
+    assert reloaded.detector.weight.shape[1] == reloaded.config.d_model
+
+
+def test_resume_continues_step_count(tiny_model_dir):
+    out, root = tiny_model_dir
+    model = UnmangleModel.load(out)
+    tok = load_tokenizer(out)
+    data = tokenise_pairs(PAIRS, 1, ExampleSettings(), tokenizer=tok.backend_tokenizer)
+    summary = train(model, data, TrainSettings(batch_size=8, max_steps=8, warmup_steps=2, device="cpu"),
+                    root / "work", resume=True, log=lambda *_: None)
+    assert summary["steps"] == 8  # 6 from the first run, 2 more
+
+
+def test_stage_edits_are_consistent_even_when_accepting_everything(tiny_model_dir):
+    out, _ = tiny_model_dir
+    stage = NeuralStage.from_dir(out)
+    text = "Shares of Tennessee Holdings rose on Monday . Users of Ticketok shared it."
+    edits = stage.propose(text)
+    assert apply_edits(text, edits) is not None  # spans valid, non-overlapping
+    repairer = Repairer.load(out)
+    result = repairer.repair_document(text)
+    assert apply_edits(text, result.edits) == result.text
+    assert "neural" in repairer.stage_names
+
+
+def test_repair_with_strict_threshold_changes_nothing_neural(tiny_model_dir):
+    out, _ = tiny_model_dir
+    result = Repairer.load(out, threshold=1e9).repair_document("Users of Ticketok shared the video.")
+    assert not [e for e in result.edits if "neural" in e.stage]
+
+
+def test_missing_file_is_named(tiny_model_dir, tmp_path):
+    out, _ = tiny_model_dir
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    (broken / "tokenizer.json").unlink()
+    with pytest.raises(ModelFolderError, match="tokenizer.json"):
+        Repairer(model=broken)
+    with pytest.raises(ModelFolderError, match="does not exist"):
+        Repairer(model=tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("damage", ["weights", "metadata", "config"])
+def test_damaged_files_give_clear_errors(tiny_model_dir, tmp_path, damage):
+    out, _ = tiny_model_dir
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    if damage == "weights":
+        (broken / "model.safetensors").write_bytes(b"not a safetensors file")
+        pattern = "model.safetensors"
+    elif damage == "metadata":
+        (broken / "unmangle.json").write_text(json.dumps({"format_version": 99}))
+        pattern = "format_version"
+    else:
+        (broken / "config.json").write_text("{not json")
+        pattern = "config.json"
+    with pytest.raises(ModelFolderError, match=pattern):
+        NeuralStage.from_dir(broken)
