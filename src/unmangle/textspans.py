@@ -53,9 +53,10 @@ def _ends_sentence(text: str, match: re.Match) -> bool:
     """Whether the punctuation in ``match`` closes a sentence (not 'U.S.' or 'Ltd.' mid-sentence)."""
     if "." not in match.group() or match.group().startswith(("!", "?")):
         return True
-    word = re.search(r"(\S+)$", text[:match.start()])
-    token = word.group(1).lower().strip("\"'“‘(") if word else ""
-    if token in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)*\w", token) and len(token) <= 3:
+    end = match.start()
+    begin = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end), text.rfind("\t", 0, end)) + 1
+    token = text[begin:end].lower().strip("\"'“‘(")
+    if token in _ABBREVIATIONS or re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token) and len(token) <= 3:
         # an abbreviation or an initial: a sentence break only if a capitalised word follows a
         # lowercase-looking abbreviation would be guessing, so keep the sentence together
         return False

@@ -1,0 +1,379 @@
+"""The duplicates stage: near-duplicate sentences and paragraphs (spun copies, scraped repeats).
+
+Units are sentences of at least ``min_words`` words (shorter ones, such as headlines or "Subscribe
+now", are never removed here). Finding pairs must not be quadratic on a 50 MB input, so:
+
+1. every unit becomes a set of hashed word 3-grams (shingles);
+2. an inverted index, built by sorting (hash, unit) pairs with numpy, lists the units sharing each
+   shingle; through one shingle a unit meets at most ``fanout`` earlier units, and only the first
+   one when more than ``max_postings`` units share it (stock phrases), so the work per shingle
+   stays linear (a sentence repeated hundreds of times is still caught: each copy meets the first);
+3. unit pairs sharing enough shingles are candidates, and only candidates get the exact similarity:
+   the share of the *shorter* unit's words that line up, in order and in runs of two or more words,
+   with the other unit. A copy with a few words swapped still scores high; unrelated sentences that
+   share scattered function words do not;
+4. a similar pair is still not a duplicate when the facts differ: a number of the shorter unit is
+   missing from the other, or a name is swapped for another name (in a substitution of at most
+   three words) ("Shares of Alibaba fell 3%" vs
+   "Shares of Tencent fell 3%" are parallel sentences, not copies). Spun copies keep their numbers
+   and mostly their names.
+
+Sentence splitting (:func:`unmangle.textspans.sentences`) is the slow part, so steps 1-3 first run,
+vectorised, on rough pieces (the text cut at every ". ! ?" before a space and at line breaks), and
+only paragraphs holding a candidate piece are split into sentences and compared exactly.
+
+Which copy stays: **the first full version.** A later unit similar to an earlier one is removed,
+unless it is clearly longer (more than ``length_ratio`` times the earlier one's words): then the
+earlier is a truncated copy of it and the earlier one is removed instead. A paragraph whose every
+sentence is removed goes as a whole, with one of its line breaks; otherwise single sentences go.
+Every removal is an edit whose reason gives the similarity and the start of the copy that stays.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..edits import Edit
+from ..textspans import paragraphs, sentences
+from ._removal import Removal, removal_edits
+
+_WORD = re.compile(r"\w+")
+_SHINGLE = 3
+# Words, rough sentence ends and paragraph breaks (the same breaks as textspans.paragraphs).
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+_TOKEN = re.compile(r"\w+|\n[ \t]*(?:\n[ \t]*)*|[.!?](?=[\"'”’)\]]*(?:\s|$))")
+#: Characters read at a time by the rough first pass (bounds its word lists).
+_CHUNK = 1 << 20
+#: The rough first pass asks for this share (times ``similarity``) of the smaller piece's shingles.
+#: Spun copies such as the seed article's share 0.67-0.74 of their 3-grams; 0.5 * 0.8 = 0.4 keeps
+#: them while sparing formulaic text (UN speeches) most of the exact comparisons.
+_ROUGH_SHARE = 0.5
+#: Two units are compared only when they share at least this many shingles.
+_MIN_SHARED = 3
+# Capitalised words that are not names (a garbled copy may capitalise "Has" or "Are" mid-sentence).
+_FUNCTION_WORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has
+have having he her here hers him his how i if in into is it its itself just may me might more most
+must my no nor not now of off on once only or other our ours out over own same shall she should so
+some such than that the their theirs them then there these they this those through to too under
+until up very was we were what when where which while who whom why will with would you your yours
+already are has been have is was were will yet
+""".split())
+
+
+@dataclass
+class _Unit:
+    start: int
+    end: int
+    para: int
+    n_words: int
+
+
+class DuplicatesStage:
+    """Remove near-duplicate sentences and paragraphs, keeping the first full version."""
+
+    name = "duplicates"
+
+    def __init__(self, similarity: float = 0.8, *, min_words: int = 8, max_postings: int = 64,
+                 fanout: int = 32, length_ratio: float = 1.2) -> None:
+        if not 0.0 < similarity <= 1.0:
+            raise ValueError(f"similarity must lie in (0, 1], got {similarity}")
+        if min_words < _SHINGLE:
+            raise ValueError(f"min_words must be at least {_SHINGLE}, got {min_words}")
+        self.similarity = similarity
+        self.min_words = min_words
+        self.max_postings = max_postings
+        self.fanout = fanout
+        self.length_ratio = length_ratio
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def propose(self, text: str) -> list[Edit]:
+        paras = paragraphs(text)
+        involved = self._paragraphs_sharing_text(text, paras)
+        units: list[_Unit] = []
+        para_sentences: dict[int, list[tuple[int, int, int]]] = {}  # (start, end, unit or -1)
+        hashes, owners, sizes = array("q"), array("i"), array("i")
+        for pi in involved:
+            para = paras[pi]
+            row = []
+            for sent in sentences(para.text):
+                start, end = para.start + sent.start, para.start + sent.end
+                written = _WORD.findall(sent.text)
+                if len(written) < self.min_words:
+                    row.append((start, end, -1))
+                    continue
+                words = " ".join(written).lower().split()
+                shingles = {hash(s) for s in zip(words, words[1:], words[2:])}
+                uid = len(units)
+                units.append(_Unit(start, end, pi, len(written)))
+                hashes.extend(shingles)
+                owners.extend([uid] * len(shingles))
+                sizes.append(len(shingles))
+                row.append((start, end, uid))
+            para_sentences[pi] = row
+        if len(units) < 2:
+            return []
+        pairs = self.candidate_pairs(hashes, owners, sizes)
+        removed = self._decide(text, units, pairs)
+        return self._edits(text, paras, para_sentences, removed)
+
+    def _paragraphs_sharing_text(self, text: str, paras) -> list[int]:
+        """Paragraphs holding a rough sentence that has a candidate near-copy somewhere.
+
+        Proper sentence splitting is the slow part, so a first, vectorised pass cuts the text at
+        every ``. ! ?`` before a space (over-splitting at abbreviations is harmless here) and at
+        every paragraph break, and runs the same candidate search on those pieces; only paragraphs
+        involved in a candidate pair are split properly and compared exactly. The text is read in
+        chunks of about :data:`_CHUNK` characters so word lists never exist for all of it at once.
+        """
+        shingle_parts, owner_parts, segment_parts = [], [], []
+        piece_base = 0
+        segment_base = 0
+        enders = [hash(c) for c in ".!?"]
+        for lo, hi in _chunks(text, _CHUNK):
+            chunk = text[lo:hi].lower()
+            tokens = _TOKEN.findall(chunk)
+            h = np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens))
+            del tokens
+            breaks = np.isin(h, [hash(b) for b in set(_PARAGRAPH_BREAK.findall(chunk))])
+            del chunk
+            boundary = breaks | np.isin(h, enders)
+            word = ~boundary
+            piece = (np.cumsum(boundary, dtype=np.int64) + piece_base)[word]
+            segment = (np.cumsum(breaks, dtype=np.int64) + segment_base)[word]
+            piece_base += int(boundary.sum()) + 1  # pieces never span two chunks
+            segment_base += int(breaks.sum())
+            wh = h[word].astype(np.uint64)
+            del h, breaks, boundary, word
+            if len(wh) < _SHINGLE:
+                continue
+            first_piece = int(piece[0])
+            counts = np.bincount(piece - first_piece)
+            ok = (piece[:-2] == piece[2:]) & (counts[piece[:-2] - first_piece] >= self.min_words)
+            with np.errstate(over="ignore"):
+                shingle_parts.append((wh[:-2] * np.uint64(0x9E3779B97F4A7C15)
+                                      + wh[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F)
+                                      + wh[2:])[ok].view(np.int64))
+            owner_parts.append(piece[:-2][ok].astype(np.int32))
+            # the segment (paragraph) of each piece that has shingles
+            segment_parts.append(np.stack([piece[:-2][ok], segment[:-2][ok]]))
+        if not shingle_parts:
+            return []
+        shingles = np.concatenate(shingle_parts)
+        owners = np.concatenate(owner_parts)
+        del shingle_parts, owner_parts
+        if len(shingles) == 0:
+            return []
+        sizes = np.bincount(owners, minlength=piece_base)  # with repeats: a rough pass
+        pairs = self.candidate_pairs(shingles, owners, sizes, share=_ROUGH_SHARE)
+        del shingles, owners, sizes
+        if not pairs:
+            return []
+        piece_segment = np.zeros(piece_base, dtype=np.int64)
+        for part in segment_parts:
+            piece_segment[part[0]] = part[1]
+        involved_segments = {int(piece_segment[p]) for pair in pairs for p in pair}
+        # segment k lies after the k-th paragraph break: map paragraphs to segments by offset
+        break_ends = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+        return [pi for pi, para in enumerate(paras)
+                if bisect.bisect_right(break_ends, para.start) in involved_segments]
+
+    # -- finding pairs --------------------------------------------------------------------------
+
+    def candidate_pairs(self, hashes, owners, sizes, share: float = 0.4) -> list[tuple[int, int]]:
+        """(later, earlier) unit pairs sharing enough shingles, sorted; never all pairs.
+
+        ``hashes`` and ``owners`` (arrays or numpy arrays) hold each unit's shingle hashes and the
+        unit each belongs to, units in ascending order; ``sizes`` the number of shingles per unit.
+        A pair needs ``_MIN_SHARED`` distinct shingles in common and ``share * similarity`` of the
+        smaller unit's.
+        """
+        h = np.asarray(hashes, dtype=np.int64)
+        u = np.asarray(owners, dtype=np.int32)
+        if len(h) == 0:
+            return []
+        # a stable sort by hash keeps units ascending inside each group of equal hashes
+        order = np.argsort(h, kind="stable") if np.all(u[1:] >= u[:-1]) else np.lexsort((u, h))
+        h = h[order]
+        u = u[order]
+        del order
+        distinct = np.ones(len(h), dtype=bool)
+        distinct[1:] = (h[1:] != h[:-1]) | (u[1:] != u[:-1])
+        h = h[distinct]
+        u = u[distinct]
+        del distinct
+        new_group = np.empty(len(h), dtype=bool)
+        new_group[0] = True
+        np.not_equal(h[1:], h[:-1], out=new_group[1:])
+        del h
+        group = np.cumsum(new_group, dtype=np.int32) - 1
+        group_size = np.bincount(group).astype(np.int32)[group]
+        n_units = len(sizes)
+        # stock shingles (in more than max_postings units): each unit meets only the first one
+        big = (group_size > self.max_postings) & ~new_group
+        small = (group_size >= 2) & (group_size <= self.max_postings)
+        del group_size
+        offsets = range(1, min(self.max_postings, self.fanout + 1))
+        # count first, then fill one array: no list of arrays plus a concatenated copy
+        su, sg = u[small], group[small]
+        counts = []
+        for k in offsets:
+            n = int(np.count_nonzero(sg[k:] == sg[:-k])) if k < len(sg) else 0
+            if n == 0:
+                break
+            counts.append(n)
+        n_big = int(np.count_nonzero(big))
+        all_keys = np.empty(n_big + sum(counts), dtype=np.int64)
+        if n_big:
+            first_unit = u[new_group]
+            all_keys[:n_big] = u[big].astype(np.int64) * n_units + first_unit[group[big]]
+            del first_unit
+        del u, group, big, small, new_group
+        pos = n_big
+        for k, n in zip(offsets, counts):
+            same = sg[k:] == sg[:-k]
+            all_keys[pos:pos + n] = su[k:][same].astype(np.int64) * n_units + su[:-k][same]
+            pos += n
+        del su, sg
+        if len(all_keys) < _MIN_SHARED:
+            return []
+        all_keys.sort()
+        # a pair shares >= _MIN_SHARED shingles iff its run of equal keys is that long
+        long_run = all_keys[_MIN_SHARED - 1:] == all_keys[:1 - _MIN_SHARED]
+        pair_keys = np.unique(all_keys[:1 - _MIN_SHARED][long_run])
+        del long_run
+        shared = (np.searchsorted(all_keys, pair_keys, side="right")
+                  - np.searchsorted(all_keys, pair_keys, side="left"))
+        del all_keys
+        later = pair_keys // n_units
+        earlier = pair_keys % n_units
+        size = np.asarray(sizes)
+        smaller = np.minimum(size[later], size[earlier])
+        # a generous bar: the exact test decides; 3-grams die around every changed word
+        enough = shared >= np.maximum(_MIN_SHARED, share * self.similarity * smaller)
+        return list(zip(later[enough].tolist(), earlier[enough].tolist()))
+
+    def similarity_of(self, a: str, b: str) -> float:
+        """Share of the shorter text's words aligned, in order, in runs of 2+ words, with the other.
+
+        0.0 when the facts differ (a number of the shorter text missing from the other, or a name
+        replaced by another name): such sentences are parallel, not copies.
+        """
+        oa, ob = _WORD.findall(a), _WORD.findall(b)
+        return _similarity(oa, [w.lower() for w in oa], ob, [w.lower() for w in ob], 0.0)
+
+    # -- deciding -------------------------------------------------------------------------------
+
+    def _decide(self, text: str, units: list[_Unit],
+                pairs: list[tuple[int, int]]) -> dict[int, tuple[str, float]]:
+        removed: dict[int, tuple[str, float]] = {}
+        words: dict[int, tuple[list[str], list[str]]] = {}  # unit -> (as written, lowercased)
+
+        def words_of(uid: int) -> tuple[list[str], list[str]]:
+            if uid not in words:
+                written = _WORD.findall(text, units[uid].start, units[uid].end)
+                words[uid] = (written, " ".join(written).lower().split())
+            return words[uid]
+
+        for later, earlier in pairs:
+            if later in removed:
+                continue
+            a, b = units[earlier], units[later]
+            sim = _similarity(*words_of(earlier), *words_of(later), self.similarity)
+            if sim < self.similarity:
+                continue
+            if b.n_words <= self.length_ratio * a.n_words:
+                removed[later] = (
+                    f"near-duplicate of an earlier sentence (similarity {sim:.2f}): "
+                    f"{_preview(text, a)}", _confidence(sim))
+            elif earlier not in removed:
+                removed[earlier] = (
+                    f"truncated copy of a later, fuller sentence (similarity {sim:.2f}): "
+                    f"{_preview(text, b)}", _confidence(sim))
+        return removed
+
+    def _edits(self, text: str, paras, para_sentences, removed) -> list[Edit]:
+        whole: list[Removal] = []
+        edits: list[Edit] = []
+        for pi, row in para_sentences.items():
+            gone = [(s, e, removed[uid]) for s, e, uid in row if uid in removed]
+            if not gone:
+                continue
+            if len(gone) == len(row):
+                reasons = list(dict.fromkeys(r for _, _, (r, _) in gone))
+                whole.append(Removal(paras[pi].start, paras[pi].end, "; ".join(reasons),
+                                     min(c for _, _, (_, c) in gone)))
+            else:
+                edits.extend(removal_edits(
+                    text, [Removal(s, e, r, c) for s, e, (r, c) in gone], self.name,
+                    paras[pi].start, paras[pi].end))
+        return edits + removal_edits(text, whole, self.name)
+
+
+def _chunks(text: str, size: int):
+    """(start, end) of consecutive pieces of ``text``, about ``size`` long, each ending just after a
+    paragraph break (or at the end of the text), so no word, piece or break is cut."""
+    start = 0
+    n = len(text)
+    while start < n:
+        end = start + size
+        if end >= n:
+            yield start, n
+            return
+        m = _PARAGRAPH_BREAK.search(text, end)
+        end = m.end() if m else n
+        yield start, end
+        start = end
+
+
+def _similarity(oa: list[str], wa: list[str], ob: list[str], wb: list[str],
+                at_least: float) -> float:
+    """See :meth:`DuplicatesStage.similarity_of` (``o*`` words as written, ``w*`` lowercased);
+    returns 0.0 early when ``at_least`` is out of reach."""
+    if not wa or not wb:
+        return 0.0
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    vocabulary = set(long_)
+    present = sum(w in vocabulary for w in short)
+    if present < at_least * len(short):
+        return 0.0  # aligned words are a subset of the shared ones: cannot reach the bar
+    if not {w for w in short if w[0].isdigit()} <= vocabulary:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        # a name swapped for a name is a local substitution; a long rewritten or cut-off stretch
+        # that happens to hold capitals on both sides is not
+        if (tag == "replace" and i2 - i1 <= 3 and j2 - j1 <= 3
+                and _has_name(oa, i1, i2) and _has_name(ob, j1, j2)):
+            return 0.0
+    aligned = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
+    return aligned / len(short)
+
+
+def _has_name(words: list[str], i: int, j: int) -> bool:
+    """Whether ``words[i:j]`` holds a capitalised word that is not a function word.
+
+    Sentence-initial words count too ("Brazil welcomes …" vs "Benin welcomes …"): a capitalised
+    ordinary word swapped for another at the start ("Moreover" / "Furthermore") then also keeps
+    both sentences, which errs on the side of leaving text alone.
+    """
+    return any(words[k][:1].isupper() and words[k].lower() not in _FUNCTION_WORDS
+               for k in range(i, j))
+
+
+def _preview(text: str, unit: _Unit, n_words: int = 8) -> str:
+    words = text[unit.start:unit.end].split()
+    more = "…" if len(words) > n_words else ""
+    return "“" + " ".join(words[:n_words]) + more + "”"
+
+
+def _confidence(sim: float) -> float:
+    return round(min(1.0, 0.5 + 0.5 * sim), 3)

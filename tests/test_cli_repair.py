@@ -1,0 +1,113 @@
+"""``unmangle repair`` in-process: stdin/stdout, files, --json, --diff, --disable, bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+
+from unmangle.cli import main
+from unmangle.edits import apply_edits
+
+MANGLED = ("Ant’s $ 35 billion offering was his crowning achievement . It was five years. . Then "
+           "it ended.\n\nSubscribe now\n\nThe story goes on here, with a second paragraph of prose.\n")
+REPAIRED = ("Ant’s $35 billion offering was his crowning achievement. It was five years. Then "
+            "it ended.\n\nThe story goes on here, with a second paragraph of prose.\n")
+
+
+def run(argv, capsys, stdin: bytes | None = None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    code = main(["repair", "--fast", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_stdin_to_stdout(capsys, monkeypatch):
+    code, out, err = run([], capsys, MANGLED.encode("utf-8"), monkeypatch)
+    assert (code, out) == (0, REPAIRED)
+
+
+def test_dash_reads_stdin(capsys, monkeypatch):
+    code, out, _ = run(["-"], capsys, MANGLED.encode("utf-8"), monkeypatch)
+    assert (code, out) == (0, REPAIRED)
+
+
+def test_file_to_output_file(tmp_path, capsys):
+    src = tmp_path / "in.txt"
+    src.write_text(MANGLED, encoding="utf-8")
+    dest = tmp_path / "sub" / "out.txt"
+    code, out, _ = run([str(src), "-o", str(dest)], capsys)
+    assert code == 0 and out == ""
+    assert dest.read_text(encoding="utf-8") == REPAIRED
+    assert [p.name for p in dest.parent.iterdir()] == ["out.txt"]  # no temp file left behind
+
+
+def test_json_output(tmp_path, capsys):
+    src = tmp_path / "in.txt"
+    src.write_text(MANGLED, encoding="utf-8")
+    code, out, _ = run([str(src), "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["text"] == REPAIRED
+    stages = {e["stage"] for e in data["edits"]}
+    assert {"normalize", "boilerplate"} <= stages
+    from unmangle.edits import Edit
+    assert apply_edits(MANGLED, [Edit(**e) for e in data["edits"]]) == REPAIRED
+    assert all(set(e) == {"start", "end", "old", "new", "stage", "reason", "confidence"}
+               for e in data["edits"])
+
+
+def test_diff_output(tmp_path, capsys):
+    src = tmp_path / "in.txt"
+    src.write_text(MANGLED, encoding="utf-8")
+    code, out, _ = run([str(src), "--diff"], capsys)
+    assert code == 0
+    assert f"--- {src} (input)" in out and f"+++ {src} (repaired)" in out
+    assert "-Subscribe now\n" in out
+    assert "+Ant’s $35 billion offering" in out
+
+
+def test_disable_a_stage(capsys, monkeypatch):
+    code, out, _ = run(["--disable", "boilerplate", "--disable", "normalize"], capsys,
+                       MANGLED.encode("utf-8"), monkeypatch)
+    assert code == 0 and out == MANGLED
+
+
+def test_unknown_stage_is_an_argument_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["repair", "--disable", "nonsense"])
+    assert exc.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_undecodable_file_exit_2_nothing_written(tmp_path, capsys):
+    src = tmp_path / "latin1.txt"
+    src.write_bytes("Caf\xe9 au lait .".encode("latin-1"))
+    dest = tmp_path / "out.txt"
+    code, out, err = run([str(src), "-o", str(dest)], capsys)
+    assert code == 2 and out == ""
+    assert str(src) in err and "not valid UTF-8" in err and "byte 3" in err
+    assert not dest.exists()
+    assert list(tmp_path.iterdir()) == [src]
+
+
+def test_undecodable_stdin_exit_2(capsys, monkeypatch):
+    code, out, err = run([], capsys, b"\xff\xfe\x00bad", monkeypatch)
+    assert code == 2 and out == "" and "standard input is not valid UTF-8" in err
+
+
+def test_missing_file_exit_2(tmp_path, capsys):
+    code, out, err = run([str(tmp_path / "nope.txt")], capsys)
+    assert code == 2 and out == ""
+    assert "nope.txt" in err and "no such file" in err
+
+
+def test_help_explains_every_option(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["repair", "--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("FILE", "-o OUT", "--diff", "--json", "--disable STAGE", "--lexicon FILE", "--fast"):
+        assert option in text

@@ -1,0 +1,150 @@
+"""The duplicates stage: near-copies of sentences and paragraphs go, the first full version stays."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from unmangle.edits import apply_edits
+from unmangle.stages.duplicates import DuplicatesStage
+
+FULL = ("US officials are now debating whether to ban investment in Alibaba and Tencent, according "
+        "to people familiar with the matter, a dramatic setback for two of the companies whose shares "
+        "are widely regarded by global investors as the most widespread.")
+COPY1 = ("US officials are now debating whether to ban investment in Alibaba and Tencent, according "
+         "to people familiar with the matter, a dramatic setback for the two Chinese companies whose "
+         "shares are widely regarded by global investors Has been kept from")
+COPY2 = COPY1.replace("are widely", "are most widely")
+OTHER = "The party has long ventured into private firms, including foreigners operating in China."
+MORE = "In addition, it sends officers to companies to oversee certain activities in the sector."
+
+
+@pytest.fixture(scope="module")
+def stage() -> DuplicatesStage:
+    return DuplicatesStage()
+
+
+def dedup(stage: DuplicatesStage, text: str) -> str:
+    return apply_edits(text, stage.propose(text))
+
+
+def test_seed_like_repeats_keep_the_first_full_version(stage):
+    text = f"{FULL}\n\n{OTHER}\n\n{COPY1}\n{COPY2}\n\n{MORE}"
+    edits = stage.propose(text)
+    assert apply_edits(text, edits) == f"{FULL}\n\n{OTHER}\n\n{MORE}"
+    assert len(edits) == 2
+    for edit in edits:
+        assert edit.stage == "duplicates"
+        assert "similarity 0." in edit.reason and "“US officials are now debating" in edit.reason
+        assert 0.5 < edit.confidence <= 1
+
+
+def test_exact_copy_of_a_paragraph(stage):
+    text = f"{OTHER} {MORE}\n\nSomething else entirely, said a spokesman for the ministry today.\n\n{OTHER} {MORE}\n"
+    assert dedup(stage, text) == (f"{OTHER} {MORE}\n\nSomething else entirely, said a spokesman "
+                                  "for the ministry today.\n")
+
+
+def test_later_fuller_version_replaces_an_earlier_truncated_copy(stage):
+    truncated = COPY1
+    full = COPY1 + " for years, analysts at several large banks in Hong Kong and London said on Monday."
+    text = f"{truncated}\n\n{OTHER}\n\n{full}"
+    edits = stage.propose(text)
+    assert apply_edits(text, edits) == f"{OTHER}\n\n{full}"
+    assert "truncated copy of a later, fuller sentence" in edits[0].reason
+
+
+def test_sentence_inside_a_paragraph(stage):
+    text = f"{OTHER} {MORE}\n\nThe report came out on Friday. {OTHER.replace('long', 'for years')} It was read widely."
+    out = dedup(stage, text)
+    assert out == f"{OTHER} {MORE}\n\nThe report came out on Friday. It was read widely."
+
+
+def test_short_lines_are_never_removed(stage):
+    text = "Subscribe now\n\nThe story.\n\nSubscribe now\n\nMarkets closed higher on Friday.\n\nMarkets closed higher on Friday."
+    assert stage.propose(text) == []
+
+
+def test_different_sentences_sharing_a_stock_phrase_stay(stage):
+    text = ("According to people familiar with the matter, the bank will cut 500 jobs in London.\n\n"
+            "According to people familiar with the matter, the regulator opened an inquiry into Ant.\n\n"
+            "The company said it would appeal against the ruling of the court in Beijing next week.\n\n"
+            "The company said it had no plans to list its shares in Hong Kong or New York this year.")
+    assert stage.propose(text) == []
+
+
+def test_threshold_is_configurable():
+    a = "The central bank raised interest rates by half a point on Thursday to fight inflation."
+    b = "The central bank lifted its main rates by a half point on Thursday to combat high inflation."
+    text = f"{a}\n\n{b}"
+    assert DuplicatesStage(similarity=0.95).propose(text) == []
+    assert DuplicatesStage(similarity=0.3).propose(text)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="similarity"):
+        DuplicatesStage(similarity=0)
+    with pytest.raises(ValueError, match="min_words"):
+        DuplicatesStage(min_words=2)
+
+
+def test_many_distinct_sentences_give_few_candidates(stage):
+    """The index must not compare every pair: 3,000 distinct sentences, a handful of candidates."""
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(5000)]
+    sentences = [" ".join(rng.choice(vocab) for _ in range(12)) + "." for _ in range(3000)]
+    sentences.append(sentences[10])  # one real copy
+    text = "\n".join(sentences)
+    edits = stage.propose(text)
+    assert len(edits) == 1 and edits[0].old.strip() == sentences[10]
+    # candidate_pairs on the same units: only the copied pair survives the shingle filter
+    from array import array
+    hashes, owners, sizes = array("q"), array("i"), array("i")
+    for uid, s in enumerate(sentences):
+        w = s.lower().rstrip(".").split()
+        sh = {hash(t) for t in zip(w, w[1:], w[2:])}
+        hashes.extend(sh)
+        owners.extend([uid] * len(sh))
+        sizes.append(len(sh))
+    assert stage.candidate_pairs(hashes, owners, sizes) == [(3000, 10)]
+
+
+def test_stock_shingles_do_not_pair_everything_and_numbers_tell_sentences_apart():
+    """Shingles in every sentence link each one to the first only; different numbers keep them."""
+    stage = DuplicatesStage(max_postings=8)
+    text = "\n".join(f"as a matter of fact number {i} differs from all of the rest {i * 7}." for i in range(50))
+    assert stage.propose(text) == []
+
+
+@pytest.mark.parametrize("a, b", [
+    ("The index rose 3 percent in January to a record high, traders said.",
+     "The index rose 5 percent in February to a record high, traders said."),
+    ("Shares of Alibaba fell sharply on Monday after the report was published in Beijing.",
+     "Shares of Tencent fell sharply on Monday after the report was published in Beijing."),
+])
+def test_parallel_sentences_with_different_facts_stay(stage, a, b):
+    assert stage.propose(f"{a}\n\n{b}") == []
+    # the same pair with the same facts is a copy
+    assert stage.propose(f"{a}\n\n{a.replace('sharply', 'a lot')}")
+
+
+def test_sentence_initial_names_count_as_facts(stage):
+    a = "Brazil welcomes the representatives of the new States Members of the United Nations."
+    b = "Benin welcomes the representatives of the new States Members of the United Nations."
+    assert stage.propose(f"{a}\n\n{b}") == []
+
+
+def test_a_sentence_repeated_hundreds_of_times_keeps_one_copy():
+    stage = DuplicatesStage(max_postings=16, fanout=4)
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(3000)]
+    chrome = "In times of both misinformation and too much information, journalism matters."
+    lines = []
+    for _ in range(200):
+        lines.append(" ".join(rng.choice(vocab) for _ in range(10)) + ".")
+        lines.append(chrome)
+    text = "\n".join(lines)
+    out = apply_edits(text, stage.propose(text))
+    assert out.count(chrome) == 1
+    assert out.split("\n") == lines[:2] + lines[2::2]

@@ -1,0 +1,133 @@
+"""Properties of the deterministic pipeline (``Repairer(fast=True)``) and its work on the seed article."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from unmangle import Repairer, repair
+from unmangle.edits import apply_edits, revert_edits
+
+
+def _deterministic_repairer() -> Repairer:
+    """The full deterministic pipeline; without the lexicon stage until that stage exists."""
+    try:
+        import unmangle.lexicon  # noqa: F401
+        import unmangle.stages.lexicon  # noqa: F401
+        return Repairer(fast=True)
+    except ImportError:
+        return Repairer(fast=True, disable=["lexicon"])
+
+
+REPAIRER = _deterministic_repairer()
+# more examples for a deeper run: UNMANGLE_HYPOTHESIS_EXAMPLES=3000 pytest tests/test_pipeline_properties.py
+_EXAMPLES = int(os.environ.get("UNMANGLE_HYPOTHESIS_EXAMPLES", "150"))
+
+# Fragments that exercise every rule, mixed with arbitrary text.
+FRAGMENTS = [
+    "word", "Word", " ", "  ", "\n", "\n\n", "\t", ".", " .", ",", " ,", ",,", "..", "...", ". .",
+    "$ 35", "$3.5bn", "10:30", "U.S.", "e.g.", "“", "”", "‘", "’", "'s", " 's", " n't", "(", " )",
+    "https://example.com/a.b?x=1", "a@b.org", "?!", " ?", "Ã©", "â€œ", "&amp;", "ﬁ", "\x00", "„",
+    "Subscribe now", "Leave a Reply", " | Reuters", " - BBC News", "Advertisement",
+    "US officials are now debating whether to ban investment in Alibaba and Tencent",
+    "according to people familiar with the matter, a dramatic setback for the two companies",
+    "The party has long ventured into private firms, including foreigners operating in China.",
+]
+texts = st.one_of(
+    st.text(max_size=60),
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), max_size=25).map("".join),
+)
+PROPERTY_SETTINGS = settings(max_examples=_EXAMPLES, deadline=None,
+                             suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY_SETTINGS
+@given(texts)
+def test_idempotent(text):
+    once = REPAIRER.repair(text)
+    assert REPAIRER.repair(once) == once
+
+
+@PROPERTY_SETTINGS
+@given(texts)
+def test_edits_explain_the_result_exactly(text):
+    result = REPAIRER.repair_document(text)
+    assert apply_edits(text, result.edits) == result.text
+    # and only the edited spans changed: undoing the edits gives the input back
+    assert revert_edits(result.text, result.edits) == text
+    for edit in result.edits:
+        assert text[edit.start:edit.end] == edit.old
+        assert edit.reason and 0 < edit.confidence <= 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(alphabet=" \t\n\r\u00a0\u2003", max_size=20))
+def test_whitespace_is_returned_unchanged(text):
+    assert REPAIRER.repair(text) == text
+    assert REPAIRER.repair_document(text).edits == []
+
+
+def test_empty_input():
+    assert REPAIRER.repair("") == ""
+
+
+@pytest.mark.parametrize("bad", [b"bytes", bytearray(b"x"), memoryview(b"x")])
+def test_bytes_are_rejected_with_a_hint_to_decode(bad):
+    with pytest.raises(TypeError, match="decode"):
+        REPAIRER.repair(bad)
+    with pytest.raises(TypeError, match="decode"):
+        repair(bad, fast=True)
+
+
+@pytest.mark.parametrize("bad, name", [(None, "NoneType"), (3, "int"), (["a"], "list")])
+def test_non_str_is_rejected_naming_the_type(bad, name):
+    with pytest.raises(TypeError, match=name):
+        REPAIRER.repair(bad)
+
+
+# -- the seed article ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_result(seed_article):
+    return REPAIRER.repair_document(seed_article)
+
+
+def test_seed_spacing_and_punctuation(seed_result):
+    out = seed_result.text
+    assert "Ant’s $35 billion public offering" in out and "$ 35" not in out
+    assert "crowning achievement. The authorities" in out
+    assert "for at least five years. COVID-19 has" in out and ". . COVID" not in out
+    assert "minorities.” The stakes" in out
+    assert "tear them down.”\n" in out and "management.”\n" in out
+
+
+def test_seed_boilerplate_is_gone(seed_result):
+    out = seed_result.text
+    for chrome in ("Subscribe now", "Leave a Reply", "Your email address will not be published",
+                   "Photo Gallery", "By subscribing", "Quality journalism", "| Reuters"):
+        assert chrome not in out
+    assert out.endswith("becoming very influential.”")
+    assert "\n\n\n" not in out
+
+
+def test_seed_repeated_paragraph_kept_once(seed_result, seed_article):
+    out = seed_result.text
+    assert seed_article.count("US officials are now debating") == 3
+    assert out.count("US officials are now debating") == 1
+    # the copy that stays is the first, full one
+    assert "as the most widespread Are kept from Already on January 5" in out
+    assert "Has been kept from" not in out
+
+
+def test_seed_first_paragraph_untouched(seed_result, seed_article):
+    title = seed_article.split("\n\n")[0]
+    assert title == "Xi’s push against Jack Ma is a new threat to China’s technology"
+    assert seed_result.text.startswith(title + "\n\n")
+    assert all(edit.start > len(title) for edit in seed_result.edits)
+
+
+def test_seed_result_is_a_fixpoint(seed_result):
+    assert REPAIRER.repair(seed_result.text) == seed_result.text
