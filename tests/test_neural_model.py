@@ -11,35 +11,13 @@ pytest.importorskip("sentencepiece")
 
 from unmangle import Repairer, apply_edits
 from unmangle.neural.data import ExampleSettings, tokenise_pairs
-from unmangle.neural.model import InferenceSettings, ModelSettings, UnmangleModel
+from unmangle.neural.model import UnmangleModel
 from unmangle.neural.model_dir import ModelFolderError, check_model_dir
 from unmangle.neural.stage import NeuralStage
-from unmangle.neural.tokenizer import build_tokenizer, load_tokenizer
-from unmangle.neural.train import TrainSettings, export_model, new_model, train
+from unmangle.neural.tokenizer import load_tokenizer
+from unmangle.neural.train import TrainSettings, train
 
-PAIRS = [
-    ("Shares of Tennessee Holdings rose on Monday .", "Shares of Tencent Holdings rose on Monday."),
-    ("The the company said it would appeal.", "The company said it would appeal."),
-    ("Officials in the Washington criticised regulators.", "Officials in Washington criticised regulators."),
-    ("Users of Ticketok shared the video widely.", "Users of TikTok shared the video widely."),
-] * 8
-
-
-@pytest.fixture(scope="module")
-def tiny_model_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("model")
-    tok_dir = root / "tok"
-    tokenizer = build_tokenizer([t for _, t in PAIRS] + [s for s, _ in PAIRS], tok_dir, vocab_size=400)
-    data = tokenise_pairs(PAIRS, 0, ExampleSettings(), tokenizer=tokenizer.backend_tokenizer)
-    model = new_model(ModelSettings.preset("tiny"), len(tokenizer))
-    summary = train(model, data, TrainSettings(batch_size=8, max_steps=6, warmup_steps=2, device="cpu"),
-                    root / "work", log=lambda *_: None)
-    assert summary["steps"] == 6
-    out = root / "model"
-    export_model(model, tok_dir, out, InferenceSettings(detect_threshold=0.0, rewrite_margin=-1e9),
-                 {"test": True})
-    return out, root
-
+from conftest import TINY_PAIRS as PAIRS
 
 def test_export_is_a_complete_bf16_folder(tiny_model_dir):
     out, _ = tiny_model_dir

@@ -41,7 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="architecture preset")
     p.add_argument("--vocab-size", type=int, default=16000, help="sentencepiece vocabulary size")
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=2e-3, help="peak Adafactor learning rate")
+    p.add_argument("--lr", type=float, default=1e-2, help="peak Adafactor learning rate")
+    p.add_argument("--warmup-steps", type=int, default=300, help="linear warm-up steps")
+    p.add_argument("--no-scale-parameter", action="store_true",
+                   help="absolute Adafactor steps instead of steps scaled by each weight's size")
     p.add_argument("--time-budget", type=float, metavar="SECONDS",
                    help="stop training after this many seconds (data building not counted)")
     p.add_argument("--max-steps", type=int, help="stop after this many steps")
@@ -67,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
                       pairs=args.pairs, source_field=args.source_field, target_field=args.target_field,
                       detokenize=args.detokenize, max_paragraphs=args.max_paragraphs,
                       pair_repeat=args.pair_repeat)
-    ts = TrainSettings(batch_size=args.batch_size, lr=args.lr, time_budget=args.time_budget,
+    ts = TrainSettings(batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
+                       scale_parameter=not args.no_scale_parameter, time_budget=args.time_budget,
                        max_steps=args.max_steps, eval_every=args.eval_every, seed=args.seed,
                        device=args.device)
     try:

@@ -63,6 +63,14 @@ class NeuralStage:
                 warnings.simplefilter("ignore")  # quantize_dynamic's deprecation notice
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         self.model = model
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Run each path once: the first call of the CPU kernels costs seconds, later ones do not."""
+        sentence = "The committee met on Monday to discuss the new budget."
+        regions = [_Region(0, sentence, 13, 23, 1.0)]
+        self._chunk_scores([sentence])
+        self._rewrite(regions)
 
     @classmethod
     def from_dir(cls, model_dir: str | Path, *, threshold: float | None = None,
@@ -146,28 +154,41 @@ class NeuralStage:
     # --- rewriting ---------------------------------------------------------------------------
     @torch.inference_mode()
     def _rewrite(self, regions: list[_Region]) -> list[tuple[str, float]]:
-        """(candidate text or KEEP, margin over keeping in nats) for each region."""
+        """(best replacement or KEEP, its margin over keeping in nats) for each region.
+
+        Generation may not start with <keep>, so the decoder always offers its best *change*; the
+        change then has to beat <keep> by the margin. With ``num_candidates`` > 1, beam search
+        offers several and the one with the largest margin is taken.
+        """
         out: list[tuple[str, float]] = []
+        n = max(1, int(self.inference.extra.get("num_candidates", 1)))
         bs = self.inference.batch_size
         tok = self.tokenizer
         for k in range(0, len(regions), bs):
             batch = regions[k:k + bs]
             marked = [mark(r.sentence, r.start, r.end, self.inference.context_words) for r in batch]
             enc = tok(marked, padding=True, return_tensors="pt")
-            gen = self.model.t5.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
-                                         max_new_tokens=self.inference.max_new_tokens, num_beams=1,
-                                         do_sample=False)
+            gen = self.model.t5.generate(
+                input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                max_new_tokens=self.inference.max_new_tokens, num_beams=n, num_return_sequences=n,
+                do_sample=False, bad_words_ids=[[self.keep_id]])
             cands = gen[:, 1:]  # drop the decoder start token
+            rep = {key: value.repeat_interleave(n, dim=0) for key, value in enc.items()}
             keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(batch))
-            lp_cand = self._sequence_logprob(enc, cands)
-            lp_keep = self._sequence_logprob(enc, keep)
-            for row in range(len(batch)):
-                ids = [i for i in cands[row].tolist() if i not in (tok.pad_token_id,)]
-                if not ids or ids[0] == self.keep_id or tok.eos_token_id not in ids:
-                    out.append((KEEP, 0.0))
-                    continue
-                ids = ids[:ids.index(tok.eos_token_id)]
-                out.append((tok.decode(ids, skip_special_tokens=False), float(lp_cand[row] - lp_keep[row])))
+            lp_cand = self._sequence_logprob(rep, cands)
+            lp_keep = self._sequence_logprob(enc, keep).repeat_interleave(n)
+            for row, region in enumerate(batch):
+                old = region.sentence[region.start:region.end]
+                best: tuple[str, float] = (KEEP, float("-inf"))
+                for j in range(row * n, row * n + n):
+                    ids = [i for i in cands[j].tolist() if i != tok.pad_token_id]
+                    if tok.eos_token_id not in ids:
+                        continue  # ran out of length: not a finished answer
+                    text = tok.decode(ids[:ids.index(tok.eos_token_id)], skip_special_tokens=False)
+                    margin = float(lp_cand[j] - lp_keep[j])
+                    if text != old and margin > best[1]:
+                        best = (text, margin)
+                out.append(best if best[0] != KEEP else (KEEP, 0.0))
         return out
 
     def _sequence_logprob(self, enc, labels: torch.Tensor) -> torch.Tensor:

@@ -1,0 +1,124 @@
+"""Choose a model's detect threshold and rewrite margin on held-out *training-side* data.
+
+Calibration sets (never the evaluation sets of benchmarks/run.py):
+- synthetic: UN General Debate speeches of 2022 (the validation year; training reads <= 2021,
+  evaluation uses 2023-2024), corrupted with the news preset at a fixed seed;
+- mlqe: the last 200 lines of each language pair of MLQE-PE *train* (held out of training by
+  scripts/train_bundled.sh's data preparation), detokenised.
+
+The neural stage sees the text as the deterministic stages leave it, as in the pipeline. The chosen
+setting (best edit-level F0.5 with >= 99% of already-correct inputs unchanged and TER no worse
+than leaving the text alone on every set) is written into the model's unmangle.json with --write.
+
+    python benchmarks/calibrate_model.py models/unmangle-base --write
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def synthetic_set(shared: Path, n: int, seed: int) -> list[tuple[str, str]]:
+    from unmangle.corrupt import CorruptionConfig, Corruptor
+    from unmangle.neural.data import clean_sentences, read_clean_texts
+
+    paras = read_clean_texts(shared / "corpus/ungdc_en_1992_2024/ungdc_en_1992_2024.jsonl.gz",
+                             where="year==2022")
+    sents = list(itertools.islice(clean_sentences(paras), n * 20))[::20][:n]
+    corruptor = Corruptor(CorruptionConfig.preset("news"), seed=seed)
+    return [(p.source, p.target) for p in (corruptor.corrupt_sentence(s) for s in sents)]
+
+
+def mlqe_calibration_set(shared: Path, per_pair: int) -> list[tuple[str, str]]:
+    from unmangle.detok import detokenize
+
+    by_pair: dict[str, list[dict]] = {}
+    with gzip.open(shared / "corpus/mlqe_pe_xx_en/mlqe_pe_xx_en.train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            by_pair.setdefault(row["pair"], []).append(row)
+    out = []
+    for rows in by_pair.values():
+        for row in rows[-200:][:per_pair]:
+            out.append((detokenize(row["mt"]), detokenize(row["pe"])))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("model", help="model folder")
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the shared data folder")
+    ap.add_argument("--synthetic", type=int, default=200, help="synthetic sentences")
+    ap.add_argument("--mlqe-per-pair", type=int, default=40, help="MLQE-PE lines per language pair")
+    ap.add_argument("--detect", default="0.5,0.6,0.7,0.8,0.9", help="detect thresholds to try")
+    ap.add_argument("--margins", default="-2,0,1,2,3,4,6,8,10", help="rewrite margins to try")
+    ap.add_argument("--write", action="store_true", help="store the chosen setting in unmangle.json")
+    ap.add_argument("--report", help="also write the full grid as JSON here")
+    args = ap.parse_args()
+
+    from unmangle import Repairer
+    from unmangle.neural.calibrate import calibrate
+    from unmangle.neural.model import read_metadata, write_metadata
+    from unmangle.neural.stage import NeuralStage
+
+    shared = Path(args.shared)
+    sets = {"synthetic": synthetic_set(shared, args.synthetic, seed=2022),
+            "mlqe": mlqe_calibration_set(shared, args.mlqe_per_pair)}
+    stage = NeuralStage.from_dir(args.model)
+    fast = Repairer(fast=True)
+    t0 = time.time()
+    best, rows = calibrate(stage, sets, detect_thresholds=[float(x) for x in args.detect.split(",")],
+                           margins=[float(x) for x in args.margins.split(",")], prepare=fast.repair)
+    elapsed = time.time() - t0
+    print(f"{'detect':>6} {'margin':>6}  " + "  ".join(f"{n}: F0.5/P/R, TER (id), no-harm" for n in sets))
+    for r in rows:
+        cells = []
+        for name, s in r.scores.items():
+            prf = s["edit_prf"]
+            harm = s["no_harm"]["share"] if s["no_harm"]["n"] else float("nan")
+            cells.append(f"{prf['f0.5']:.3f}/{prf['precision']:.2f}/{prf['recall']:.2f}, "
+                         f"{s['ter']:.2f} ({s['ter_identity']:.2f}), {harm:.3f}")
+        mark = " <- chosen" if r is best else ""
+        print(f"{r.detect_threshold:>6} {r.rewrite_margin:>6}  " + "  ".join(cells) + mark)
+    print(f"calibration took {elapsed:.0f}s on {sum(len(v) for v in sets.values())} pairs")
+    if args.report:
+        Path(args.report).write_text(json.dumps(
+            {"rows": [{"detect_threshold": r.detect_threshold, "rewrite_margin": r.rewrite_margin,
+                       "scores": r.scores} for r in rows],
+             "best": None if best is None else [best.detect_threshold, best.rewrite_margin],
+             "command": " ".join(sys.argv)}, indent=1))
+    if best is None:
+        print("no setting met the no-harm and TER conditions; the model would be switched off "
+              "(rewrite margin set out of reach)")
+    if args.write:
+        inference, training = read_metadata(args.model)
+        if best is None:
+            inference.rewrite_margin = 1e9
+        else:
+            inference.detect_threshold = best.detect_threshold
+            inference.rewrite_margin = best.rewrite_margin
+        inference.extra["calibration"] = {
+            "command": " ".join(sys.argv), "sets": {k: len(v) for k, v in sets.items()},
+            "chosen": None if best is None else {"detect_threshold": best.detect_threshold,
+                                                 "rewrite_margin": best.rewrite_margin,
+                                                 "scores": {k: {"edit_prf": v["edit_prf"], "ter": v["ter"],
+                                                                "ter_identity": v["ter_identity"],
+                                                                "no_harm": v["no_harm"]}
+                                                            for k, v in best.scores.items()}}}
+        write_metadata(args.model, inference, training)
+        print(f"wrote thresholds into {Path(args.model) / 'unmangle.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Train the bundled model (models/unmangle-base) from the project's training corpora.
+#
+#   scripts/train_bundled.sh DATA_DIR OUT_DIR
+#
+# DATA_DIR holds ungdc.jsonl.gz (UN General Debate speeches, CC0; only years <= 2021 are read) and
+# mlqe_train.jsonl.gz (MLQE-PE xx-en *train* pairs, fields mt/pe, less 200 lines per language pair
+# kept aside for threshold calibration). OUT_DIR receives the model folder and the training log.
+# Sizes come from the environment so the same recipe runs small on a CPU:
+#   MODEL_SIZE (small)  PARAGRAPHS (400000)  BATCH (2048)  LR (1e-2)  WARMUP (100)
+#   BUDGET seconds (390)  WORKERS (15)  EXTRA (more train options, e.g. --no-scale-parameter)
+#   STEPS (unset: train for BUDGET seconds)  WORK_DIR (DATA_DIR/run: its tokenizer/ is reused)
+set -euo pipefail
+DATA=${1:?DATA_DIR}
+OUT=${2:?OUT_DIR}
+mkdir -p "$OUT"
+export TOKENIZERS_PARALLELISM=false PYTHONUNBUFFERED=1 TQDM_MININTERVAL=30
+export PYTHONPATH="$(cd "$(dirname "$0")/.." && pwd)/src${PYTHONPATH:+:$PYTHONPATH}"
+extra=()
+[ -n "${STEPS:-}" ] && extra+=(--max-steps "$STEPS")
+python3 -m unmangle train --out "$OUT/unmangle-base" --work-dir "${WORK_DIR:-$DATA/run}" \
+  --clean "$DATA/ungdc.jsonl.gz" --clean-where 'year<=2021' --max-paragraphs "${PARAGRAPHS:-400000}" \
+  --pairs "$DATA/mlqe_train.jsonl.gz" --source-field mt --target-field pe --detokenize --pair-repeat 3 \
+  --model-size "${MODEL_SIZE:-small}" --vocab-size 16000 --batch-size "${BATCH:-2048}" --lr "${LR:-1e-2}" \
+  --warmup-steps "${WARMUP:-100}" \
+  --time-budget "${BUDGET:-390}" --eval-every "${EVAL_EVERY:-1000}" --workers "${WORKERS:-15}" \
+  --summary "$OUT/summary.json" "${extra[@]}" ${EXTRA:-}
