@@ -7,13 +7,16 @@ line, date, machine and package versions:
 (a) the seed article: every edit the deterministic pipeline makes, and which of the article's known
     corruptions are fixed;
 (b) clean text: the share of sentences left byte-identical, each sentence repaired on its own, on
-    the English side of NTREX-128 and on detokenised MLQE-PE post-edits (``pe``), with every changed
-    sentence and its edits listed so harm can be inspected (target >= 99.5%);
+    the English side of NTREX-128 and on detokenised MLQE-PE post-edits (``pe``), with every edit
+    made to a clean sentence listed so harm can be inspected (target >= 99.5%);
 (c) speed and memory on text built from UN General Debate speeches: MB/s per stage and overall,
     beside a baseline (one ``re.findall(r"\\w+")`` pass over the same text) measured in the same run,
     and peak memory at two input sizes in fresh processes to check it grows linearly.
 
-Reads ../shared (beside the repository) by default; every input can be pointed elsewhere.
+Reads ../shared (beside the repository) by default; every input can be pointed elsewhere. The
+results are committed, the shared texts must not be: edits are written as ``old => new`` with a few
+words of context (``unmangle.bench.excerpt``) and each sentence is named by corpus and line, never
+quoted whole; the repaired seed article is recorded by its SHA-256 only.
 Run ``python benchmarks/deterministic.py --help`` for the options.
 """
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import gzip
+import hashlib
 import json
 import os
 import platform
@@ -37,6 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from unmangle import Repairer  # noqa: E402
+from unmangle.bench.excerpt import edit_excerpt  # noqa: E402
 from unmangle.detok import detokenize  # noqa: E402
 from unmangle.document import Document  # noqa: E402
 
@@ -115,7 +120,7 @@ SEED_CORRUPTIONS = [
     ("near-duplicate copy 1 of the 'US officials' paragraph", "duplicates",
      "investors Has been kept from  |", None, "duplicates"),
     ("near-duplicate copy 2 of the 'US officials' paragraph", "duplicates",
-     "most widely regarded by global investors Has been kept from", None, "duplicates"),
+     "most widely regarded by global investors", None, "duplicates"),
     ("entity: Tennessee Holdings", "entity", "Tennessee Holdings", "Tencent Holdings", "lexicon"),
     ("entity: Ticketok", "entity", "Ticketok", "TikTok", "lexicon"),
     ("wrong term: anti-Semitism practices", "term", "anti-Semitism practices",
@@ -125,13 +130,13 @@ SEED_CORRUPTIONS = [
     ("tortured phrase: assist, assist and cooperate", "phrase", "assist, assist and cooperate",
      "support, assist and cooperate", "lexicon"),
     ("garbled syntax / lost sentence break (most widespread Are kept from Already)", "syntax",
-     "the most widespread Are kept from Already", None, "neural"),
+     "widespread Are kept from Already", None, "neural"),
     ("garbled syntax (platforms Will have access … collected by.)", "syntax",
-     "Will have access to the data collected by.", None, "neural"),
+     "the data collected by.", None, "neural"),
     ("lost sentence break (affiliates globally Such actions)", "syntax",
      "affiliates globally Such actions", None, "neural"),
     ("garbled clause (Carlyle from Singapore’s … alienating)", "syntax",
-     "risked Carlyle from Singapore’s sovereign wealth fund alienating", None, "neural"),
+     "Singapore’s sovereign wealth fund alienating", None, "neural"),
     ("garbled clause (Has non-controlling minorities.)", "syntax", "Has non-controlling minorities.",
      None, "neural"),
 ]
@@ -144,7 +149,7 @@ def seed_report(seed_path: Path) -> dict:
     per_stage = {}
     for stage in MY_STAGES:
         only = deterministic_repairer([stage]).repair_document(text)
-        per_stage[stage] = [e.to_dict() for e in only.edits]
+        per_stage[stage] = [edit_excerpt(text, e.to_dict()) for e in only.edits]
     checks = []
     for what, category, bad, good, meant_for in SEED_CORRUPTIONS:
         present_before = bad in text
@@ -154,43 +159,58 @@ def seed_report(seed_path: Path) -> dict:
     return {
         "file": str(seed_path),
         "stages": deterministic_repairer().stage_names,
-        "edits": [e.to_dict() for e in result.edits],
+        "edits": [edit_excerpt(text, e.to_dict()) for e in result.edits],
         "edits_per_stage_alone": per_stage,
         "corruptions": checks,
         "fixed": sum(c["fixed"] for c in checks),
         "listed": len(checks),
         "idempotent": deterministic_repairer().repair(out) == out,
         "first_paragraph_identical": out.split("\n\n")[0] == text.split("\n\n")[0],
-        "output": out,
+        "output_sha256": hashlib.sha256(out.encode("utf-8")).hexdigest(),
+        "output_chars": len(out),
     }
 
 
 # -- (b) clean text --------------------------------------------------------------------------------
 
 def read_jsonl_gz(path: Path) -> Iterable[dict]:
+    for _, row in read_jsonl_gz_lines(path):
+        yield row
+
+
+def read_jsonl_gz_lines(path: Path) -> Iterable[tuple[int, dict]]:
+    """(line number, record) for each line of a gzipped JSONL file."""
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for number, line in enumerate(fh, 1):
             try:
-                yield json.loads(line)
+                yield number, json.loads(line)
             except json.JSONDecodeError as exc:
                 raise SystemExit(f"{path}:{number}: not JSON ({exc})") from None
 
 
-def clean_sets(shared: Path, limit: int | None) -> dict[str, list[str]]:
+def _corpus_name(path: Path) -> str:
+    return path.name.removesuffix(".gz").removesuffix(".jsonl")
+
+
+def clean_sets(shared: Path, limit: int | None) -> dict[str, list[tuple[str, str]]]:
+    """Corpus name -> (id, sentence) pairs; the id is ``file:line``, so results can name a
+    sentence without quoting it."""
     sets = {}
     ntrex = sorted((shared / "corpus" / "ntrex128_en_zh_de").glob("*.jsonl.gz"))
     if ntrex:
-        sets["NTREX-128 en"] = [row["en"] for f in ntrex for row in read_jsonl_gz(f)][:limit]
+        sets["NTREX-128 en"] = [(f"{_corpus_name(f)}:{n}", row["en"])
+                                for f in ntrex for n, row in read_jsonl_gz_lines(f)][:limit]
     mlqe = sorted((shared / "corpus" / "mlqe_pe_xx_en").glob("*.dev.jsonl.gz"))
     if mlqe:
         sets["MLQE-PE dev pe (detokenised)"] = [
-            detokenize(row["pe"]) for f in mlqe for row in read_jsonl_gz(f)][:limit]
+            (f"{_corpus_name(f)}:{n}", detokenize(row["pe"]))
+            for f in mlqe for n, row in read_jsonl_gz_lines(f)][:limit]
     if not sets:
         raise SystemExit(f"no clean corpora under {shared / 'corpus'} (NTREX-128, MLQE-PE)")
     return sets
 
 
-def clean_report(sets: dict[str, list[str]]) -> dict:
+def clean_report(sets: dict[str, list[tuple[str, str]]]) -> dict:
     from tqdm import tqdm
 
     configs = {
@@ -203,15 +223,15 @@ def clean_report(sets: dict[str, list[str]]) -> dict:
         for config_name, repairer in configs.items():
             changed = []
             stage_counts: dict[str, int] = {}
-            for sentence in tqdm(sentences, desc=f"{set_name} / {config_name}", unit="sent",
-                                 leave=False, file=sys.stderr):
+            for sid, sentence in tqdm(sentences, desc=f"{set_name} / {config_name}", unit="sent",
+                                      leave=False, file=sys.stderr):
                 result = repairer.repair_document(sentence)
                 if result.text != sentence:
                     stages = sorted({s for e in result.edits for s in e.stage.split("+")})
                     for stage in stages:
                         stage_counts[stage] = stage_counts.get(stage, 0) + 1
-                    changed.append({"input": sentence, "output": result.text,
-                                    "edits": [e.to_dict() for e in result.edits]})
+                    changed.append({"id": sid, "edits": [edit_excerpt(sentence, e.to_dict())
+                                                         for e in result.edits]})
             n = len(sentences)
             report[set_name][config_name] = {
                 "sentences": n,
@@ -370,17 +390,19 @@ def write_markdown(path: Path, data: dict) -> None:
             lines.append(f"| {_md_escape(c['what'])} | {c['category']} | {c['meant_for']} | "
                          f"{'yes' if c['fixed'] else 'no'} |")
         lines += ["", "Every edit of `Repairer(fast=True)` (spans in the input; touching edits "
-                  "of several stages are reported as one):", "",
-                  "| # | old | new | stage | reason | conf. |", "|---|---|---|---|---|---|"]
+                  "of several stages are reported as one; old text of more than three words is "
+                  "cut to `first … last`, context is four words a side):", "",
+                  "| # | chars | edit in context | stage | reason | conf. |",
+                  "|---|---|---|---|---|---|"]
         for i, e in enumerate(s["edits"], 1):
-            lines.append(f"| {i} | `{_md_escape(_short(e['old']))}` | `{_md_escape(e['new'])}` | "
+            lines.append(f"| {i} | {e['start']}–{e['end']} | `{_md_escape(e['context'])}` | "
                          f"{e['stage']} | {_md_escape(_short(e['reason'], 160))} | "
                          f"{e['confidence']:.2f} |")
         lines += ["", "Each of this issue's stages run alone on the article:", ""]
         for stage, edits in s["edits_per_stage_alone"].items():
             lines.append(f"- **{stage}**: {len(edits)} edit(s)")
             for e in edits:
-                lines.append(f"  - `{_md_escape(_short(e['old'], 70))}` → `{_md_escape(e['new'])}` "
+                lines.append(f"  - `{_md_escape(e['context'])}` "
                              f"({_md_escape(_short(e['reason'], 120))})")
         lines.append("")
     if "clean" in data:
@@ -395,17 +417,18 @@ def write_markdown(path: Path, data: dict) -> None:
                 by_stage = ", ".join(f"{k} {v}" for k, v in sorted(r["changed_by_stage"].items()))
                 lines.append(f"| {set_name} | {config} | {r['sentences']} | {r['unchanged']} | "
                              f"{100 * r['unchanged_share']:.2f}% | {by_stage or '—'} |")
-        lines += ["", "Target: ≥ 99.5% unchanged. Every changed sentence (full pipeline), with its "
-                  "edits:", ""]
+        lines += ["", "Target: ≥ 99.5% unchanged. Every changed sentence (full pipeline), named by "
+                  "corpus file and line, with each edit in four words of context (the corpora are "
+                  "not copied here):", ""]
         for set_name, configs in data["clean"].items():
             changed = configs["Repairer(fast=True)"]["changed"]
             lines.append(f"### {set_name}: {len(changed)} changed")
             lines.append("")
             for c in changed:
-                edits = "; ".join(f"`{_md_escape(e['old'])}`→`{_md_escape(e['new'])}` "
+                edits = "; ".join(f"`{_md_escape(e['context'])}` "
                                   f"({e['stage']}: {_md_escape(_short(e['reason'], 80))})"
                                   for e in c["edits"])
-                lines.append(f"- {_md_escape(_short(c['input'], 160))}  \n  {edits}")
+                lines.append(f"- `{c['id']}`: {edits}")
             lines.append("")
     if "speed" in data:
         sp = data["speed"]

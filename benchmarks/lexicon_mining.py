@@ -15,6 +15,9 @@ Two suites, each measured beside the leave-it-alone baseline and the bundled see
    clean-corpus check has something to catch. Reported: chrF/TER, the share of planted renderings
    restored, and no harm on the clean test sentences.
 
+The results file is committed; the corpora are not, so changed sentences are named by file and line
+and each change is shown in a few words of context (``unmangle.bench.excerpt``), never whole.
+
     python benchmarks/lexicon_mining.py [--shared PATH] [--out benchmarks/results/lexicon_mining.md]
 """
 
@@ -35,6 +38,7 @@ from pathlib import Path
 
 import sacrebleu
 
+from unmangle.bench.excerpt import change_spans, excerpt
 from unmangle.corrupt import CorruptionConfig, Corruptor
 from unmangle.detok import detokenize
 from unmangle.lexicon import Lexicon
@@ -118,9 +122,17 @@ def mlqe(shared: Path) -> tuple[list[str], dict]:
         after = scores([systems["mined lexicon"][i] for i in idx], refs)[1]
         changed = sum(systems["mined lexicon"][i] != mt[i] for i in idx)
         lines.append(f"| {pair} | {base:.2f} | {after:.2f} | {changed} |")
-    examples = [(m, p, h) for m, p, h in zip(mt, pe, systems["mined lexicon"]) if h != m][:5]
-    lines += ["", "First changed dev sentences (MT -> mined lexicon | post-edit):", ""]
-    lines += [f"- `{m}` -> `{h}` | `{p}`" for m, p, h in examples]
+    examples = [(n, r["pair"], m, p, h) for n, (r, m, p, h)
+                in enumerate(zip(dev, mt, pe, systems["mined lexicon"]), 1) if h != m][:5]
+    lines += ["", "First changed dev sentences, by line of `mlqe_pe_xx_en.dev.jsonl.gz`: each change "
+              "of the mined lexicon in four words of context (the corpus is not copied here), and "
+              "whether the new words occur in the human post-edit:", ""]
+    for line, pair, m, p, h in examples:
+        shown = []
+        for start, end, new in change_spans(m, h):
+            in_pe = "yes" if new.strip() and new.strip() in p else "no"
+            shown.append(f"`{excerpt(m, start, end, new)}` (in post-edit: {in_pe})")
+        lines.append(f"- `mlqe_pe_xx_en.dev:{line}` ({pair}): " + "; ".join(shown))
     return lines, {"report": report}
 
 

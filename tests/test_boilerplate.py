@@ -21,9 +21,9 @@ def clean(stage: BoilerplateStage, text: str) -> str:
 @pytest.mark.parametrize("line, kind", [
     ("Subscribe now", "subscription"),
     ("SUBSCRIBE NOW!", "subscription"),
-    ("By subscribing, you can help us get the story right.", "subscription"),
-    ("In times of both misinformation and too much information, Quality journalism is more "
-     "important than ever.", "subscription"),
+    ("Your subscription helps us keep our reporting accurate and independent.", "subscription"),
+    ("In an age of disinformation and information overload, trusted journalism matters more than "
+     "ever.", "subscription"),
     ("Leave a Reply", "comment_form"),
     ("Your email address will not be published.", "comment_form"),
     ("Your email address will not be published. Required fields are marked *", "comment_form"),
@@ -43,11 +43,24 @@ def test_chrome_lines_are_removed(stage, line, kind):
     assert edits[0].stage == "boilerplate" and 0 < edits[0].confidence <= 1
 
 
+def test_seed_article_pitch_lines_are_removed(stage, seed_article):
+    """The two paywall-pitch lines at the end of the real seed article, each between prose."""
+    pitches = [line for line in seed_article.splitlines()
+               if line.startswith(("In times of", "By subscribing"))]
+    assert len(pitches) == 2
+    for line in pitches:
+        text = f"First paragraph of the story.\n\n{line}\n\nSecond paragraph of the story."
+        edits = stage.propose(text)
+        assert clean(stage, text) == "First paragraph of the story.\n\nSecond paragraph of the story."
+        assert len(edits) == 1 and "boilerplate (subscription)" in edits[0].reason
+
+
 def test_no_blank_line_pile_up(stage):
-    text = ("Story ends here.\n\nIn times of both misinformation and too much information, Quality "
-            "journalism is more important than ever.\nBy subscribing, you can help us get the story "
-            "right.\n\nSubscribe now\n\nPhoto Gallery (Click to proceed)\n\n\nLeave a Reply\n\n"
-            "Your email address will not be published.")
+    # the shape of the seed article's tail: two pitch lines, then chrome with uneven blank lines
+    text = ("Story ends here.\n\nIn an age of disinformation and information overload, trusted "
+            "journalism matters more than ever.\nYour subscription helps us keep our reporting "
+            "accurate and independent.\n\nSubscribe now\n\nPhoto Gallery (Click to proceed)\n\n\n"
+            "Leave a Reply\n\nYour email address will not be published.")
     assert clean(stage, text) == "Story ends here."
     assert clean(stage, text + "\n") == "Story ends here.\n"
     assert clean(stage, "Subscribe now\n\nThe story.\n") == "The story.\n"
@@ -80,7 +93,7 @@ def test_long_lines_are_never_removed_whole(tmp_path):
 
 
 def test_nothing_is_removed_when_every_line_is_chrome(stage):
-    assert stage.propose("Click here to learn how to disable tracking on an Android phone.") == []
+    assert stage.propose("Click here to see how to turn off location sharing on a tablet.") == []
     assert stage.propose("Subscribe now\n\nLeave a Reply\n") == []
     # a headline tag still loses its tag
     assert clean(stage, "China targets Alibaba in antitrust probe | Reuters") == (
@@ -88,9 +101,9 @@ def test_nothing_is_removed_when_every_line_is_chrome(stage):
 
 
 def test_wire_tag_on_a_long_line_removes_only_the_tag(stage):
-    text = ("US officials are now debating whether to ban investment in Alibaba and Tencent, according "
-            "to people familiar with the matter, a dramatic setback for the two companies  |  Reuters\n"
-            "Next line.")
+    text = ("Regulators in Brussels are now weighing whether to fine Meta and Alphabet over data "
+            "transfers, according to two officials briefed on the talks, a heavy blow for the two "
+            "companies  |  Reuters\nNext line.")
     edits = stage.propose(text)
     assert [e.old for e in edits] == ["  |  Reuters"]
     assert "wire_tag" in edits[0].reason and "'| Reuters'" in edits[0].reason

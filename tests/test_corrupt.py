@@ -16,15 +16,16 @@ from unmangle.corrupt import (CATEGORIES, ConfigError, CorruptedPair, Corruption
                               PairError, Span, iter_training_pairs)
 from unmangle.corrupt.pairs import inside_word
 
+# Invented news text with names, curly quotes, money and hyphenated words for every family to act on.
 NEWS = (
-    "US officials are now debating whether to ban investment in Alibaba and Tencent, according to "
-    "people familiar with the matter, a dramatic setback for two of the companies. The government "
-    "also launched an investigation into the practices of Huawei’s Ren Zhengfei.\n\n"
-    "Since demolishing Ant’s $35 billion public offering in November, Beijing has moved to overhaul "
-    "Ma’s trillion-dollar internet empire. “I stand with President Trump’s commitment,” said Wilbur "
-    "Ross, the Commerce Secretary.\n\n"
-    "In a rare direct plea to the business sector in July, Xi called on officials to be patriotic. "
-    "Many tech leaders are also party members, including Lenovo founder Liu Chuanzhi."
+    "European regulators are now weighing whether to fine Alibaba and Tencent over data transfers, "
+    "according to people briefed on the talks, a heavy blow for two of the companies. The commission "
+    "also opened an inquiry into the suppliers of Huawei’s Ren Zhengfei.\n\n"
+    "After halting Ant’s $35 billion share sale last autumn, Beijing has moved to rein in "
+    "Ma’s trillion-dollar payments business. “We will protect the savings of ordinary families,” said "
+    "Wilbur Ross, the Commerce Secretary.\n\n"
+    "In a speech to factory owners in March, Xi urged officials to back private firms. "
+    "Many company founders are also party members, including Lenovo founder Liu Chuanzhi."
 )
 
 # Words that give every family something to act on, plus awkward characters.

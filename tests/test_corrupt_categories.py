@@ -13,16 +13,17 @@ from unmangle.corrupt.entities import entity_table, mangle_name
 from unmangle.corrupt.function_words import ARTICLES, AUXILIARIES, PARTICIPLES, PREPOSITIONS, PRONOUNS
 from unmangle.corrupt.lexical import load_pps, synonym_entries
 
+# Invented news sentences, dense in table words, names, commas and money for every family to act on.
 SENTENCES = [
-    "US officials are now debating whether to ban investment in Alibaba and Tencent, according to "
-    "people familiar with the matter, a dramatic setback for two of the companies.",
-    "Since demolishing Ant’s $35 billion public offering in November, Beijing has moved to overhaul "
-    "the trillion-dollar internet empire of the entrepreneur.",
-    "The government also launched an investigation into alleged practices at the company, and the "
-    "billionaire has become a case study for investors.",
-    "In a rare direct plea to the business sector in July, Xi Jinping called on officials to support "
-    "the economic recovery.",
-    "Many tech leaders are also party members, including Mark Natkin of Marbridge Consulting.",
+    "Officials in Washington are debating a ban on investment in Alibaba and Tencent shares, people "
+    "familiar with the plan said, a dramatic setback for both companies.",
+    "After blocking Ant’s $35 billion public offering last year, Beijing has moved to break up the "
+    "trillion-dollar payments empire of the entrepreneur.",
+    "The government also launched an inquiry into pricing at the company, and the founder has become "
+    "a warning for investors.",
+    "At a rare meeting with the business sector in May, Xi Jinping called on officials to support the "
+    "economic recovery.",
+    "Many leaders of tech firms also belong to the party, said Mark Natkin of Marbridge Consulting.",
 ]
 PASSAGE = " ".join(SENTENCES)
 

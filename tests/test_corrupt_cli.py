@@ -14,8 +14,8 @@ DOC = (
     "Tencent shares rose on Monday after the company said it would buy back stock.\n"
     "The government also launched an investigation into the practices of Alibaba.\n"
     "\n"
-    "Since demolishing Ant's $35 billion public offering in November, Beijing has moved to overhaul "
-    "the internet empire. Many tech leaders are also party members.\n"
+    "After halting Ant's $35 billion share sale last autumn, Beijing has moved to rein in "
+    "the payments business. Many company founders are also party members.\n"
 )
 
 

@@ -9,15 +9,17 @@ import pytest
 from unmangle.edits import apply_edits
 from unmangle.stages.duplicates import DuplicatesStage
 
-FULL = ("US officials are now debating whether to ban investment in Alibaba and Tencent, according "
-        "to people familiar with the matter, a dramatic setback for two of the companies whose shares "
-        "are widely regarded by global investors as the most widespread.")
-COPY1 = ("US officials are now debating whether to ban investment in Alibaba and Tencent, according "
-         "to people familiar with the matter, a dramatic setback for the two Chinese companies whose "
-         "shares are widely regarded by global investors Has been kept from")
+# Invented news text in the shape of the seed article's repeated paragraph: a full sentence, then
+# two near-copies of it later, truncated and garbled at the end the way a back-translation leaves them.
+FULL = ("European regulators are now weighing whether to fine Meta and Alphabet over data transfers, "
+        "according to people briefed on the talks, a heavy blow for two of the companies whose "
+        "services are widely used by small firms as the main advertising channel.")
+COPY1 = ("European regulators are now weighing whether to fine Meta and Alphabet over data transfers, "
+         "according to people briefed on the talks, a heavy blow for the two American companies whose "
+         "services are widely used by small firms Has been relied on")
 COPY2 = COPY1.replace("are widely", "are most widely")
-OTHER = "The party has long ventured into private firms, including foreigners operating in China."
-MORE = "In addition, it sends officers to companies to oversee certain activities in the sector."
+OTHER = "The commission has long looked into large platforms, including those based outside Europe."
+MORE = "In addition, it sends inspectors to companies to check certain practices in the sector."
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,7 @@ def test_seed_like_repeats_keep_the_first_full_version(stage):
     assert len(edits) == 2
     for edit in edits:
         assert edit.stage == "duplicates"
-        assert "similarity 0." in edit.reason and "“US officials are now debating" in edit.reason
+        assert "similarity 0." in edit.reason and "“European regulators are now weighing" in edit.reason
         assert 0.5 < edit.confidence <= 1
 
 
@@ -130,8 +132,8 @@ def test_parallel_sentences_with_different_facts_stay(stage, a, b):
 
 
 def test_sentence_initial_names_count_as_facts(stage):
-    a = "Brazil welcomes the representatives of the new States Members of the United Nations."
-    b = "Benin welcomes the representatives of the new States Members of the United Nations."
+    a = "Brazil welcomes the delegations of the countries that joined the organisation this year."
+    b = "Benin welcomes the delegations of the countries that joined the organisation this year."
     assert stage.propose(f"{a}\n\n{b}") == []
 
 
@@ -139,7 +141,7 @@ def test_a_sentence_repeated_hundreds_of_times_keeps_one_copy():
     stage = DuplicatesStage(max_postings=16, fanout=4)
     rng = random.Random(3)
     vocab = [f"w{i}" for i in range(3000)]
-    chrome = "In times of both misinformation and too much information, journalism matters."
+    chrome = "In an age of rumour and noise, careful journalism matters more than it used to."
     lines = []
     for _ in range(200):
         lines.append(" ".join(rng.choice(vocab) for _ in range(10)) + ".")

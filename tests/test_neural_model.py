@@ -86,3 +86,21 @@ def test_damaged_files_give_clear_errors(tiny_model_dir, tmp_path, damage):
         pattern = "config.json"
     with pytest.raises(ModelFolderError, match=pattern):
         NeuralStage.from_dir(broken)
+
+
+def test_fused_inference_modules_match_the_original(tiny_model_dir):
+    import torch
+
+    from unmangle.neural.model import fuse_for_inference
+
+    out, _ = tiny_model_dir
+    plain = UnmangleModel.load(out)
+    fused = fuse_for_inference(UnmangleModel.load(out))
+    ids = torch.randint(3, 300, (2, 11))
+    mask = torch.ones_like(ids)
+    with torch.inference_mode():
+        assert torch.allclose(plain.detect_logits(ids, mask), fused.detect_logits(ids, mask), atol=1e-5)
+        labels = torch.randint(3, 300, (2, 4))
+        a = plain.t5(input_ids=ids, attention_mask=mask, labels=labels).logits
+        b = fused.t5(input_ids=ids, attention_mask=mask, labels=labels).logits
+        assert torch.allclose(a, b, atol=1e-4)

@@ -9,10 +9,10 @@ pytest.importorskip("sentencepiece")
 from unmangle.neural.tokenizer import KEEP, MARKERS, SPAN_CLOSE, SPAN_OPEN, build_tokenizer, load_tokenizer
 
 TRAIN_TEXT = [
-    "Companies ranging from Alibaba Group Holding Ltd. to Tencent Holdings Ltd. raised billions.",
-    "US officials are now debating whether to ban investment in Alibaba and Tencent.",
-    "The party’s stranglehold over the past 12 months has become even clearer.",
-    "“Excellent entrepreneurs must have a strong sense of mission,” he said.",
+    "Firms from Alibaba Group Holding Ltd. to Tencent Holdings Ltd. reported record profits.",
+    "Lawmakers in Washington are debating a ban on investment in Alibaba and Tencent.",
+    "The regulator’s grip on the sector over the last 12 months has grown much tighter.",
+    "“Good founders must feel a duty to the country,” the minister said.",
 ] * 50
 
 SAMPLES = [

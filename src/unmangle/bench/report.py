@@ -173,7 +173,7 @@ def to_markdown(result: dict, *, heading_level: int = 3, max_edits: int = 200) -
         lines += ["", f"{h}# edits made by `{name}` ({len(all_edits)})", ""]
         rows = [[str(k + 1), _escape(e["old"], quote=True), _escape(e["new"], quote=True),
                  e.get("stage", ""), _escape(e.get("reason", ""), 60),
-                 _escape(e.get("context", ""), 100)]
+                 _escape(e.get("context", ""), 160)]
                 for k, (_, e) in enumerate(all_edits[:max_edits])]
         lines += _table(["#", "old", "new", "stage", "reason", "context"], rows)
         if len(all_edits) > max_edits:

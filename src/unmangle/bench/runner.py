@@ -14,6 +14,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from ..metrics import Scorer, signatures
 from ..pairs import Pair
 from .environment import environment
+from .excerpt import changes as excerpt_changes
+from .excerpt import edit_excerpt
 from .memory import PeakMemory
 from .systems import System, as_system, build_system
 
@@ -39,14 +41,13 @@ def _group_key(group_by: str | Callable[[Pair], Any] | None) -> Callable[[Pair],
 
 def _harmed(pairs: list[Pair], outputs: list[str], limit: int,
             redact: Callable[[Pair], bool] | None = None) -> list[dict]:
-    """The first ``limit`` already-correct inputs the system changed, with what it changed
-    (only the id and the number of changes for pairs ``redact`` says must not be stored)."""
-    from ..metrics.align import describe_changes
-
+    """The first ``limit`` already-correct inputs the system changed, with what it changed: each
+    change in a few words of context (:mod:`.excerpt`), never the whole input; only the id and the
+    number of changes for pairs ``redact`` says must not be stored at all."""
     out = []
     for pair, output in zip(pairs, outputs):
         if pair.target == pair.source and output != pair.source:
-            changes = describe_changes(pair.source, output)
+            changes = excerpt_changes(pair.source, output)
             if redact is not None and redact(pair):
                 out.append({"id": pair.id, "changes": [f"{len(changes)} change(s); text not "
                                                         "stored (evaluation-only data)"]})
@@ -55,14 +56,6 @@ def _harmed(pairs: list[Pair], outputs: list[str], limit: int,
             if len(out) >= limit:
                 break
     return out
-
-
-def _with_context(text: str, edit: dict, width: int = 30) -> dict:
-    """The edit with a one-line ``context``: ``...before[old => new]after...``."""
-    before = text[max(0, edit["start"] - width):edit["start"]]
-    after = text[edit["end"]:edit["end"] + width]
-    context = f"{before}[{edit['old']} => {edit['new']}]{after}".replace("\n", " ")
-    return {**edit, "context": context}
 
 
 def run_system(system: System, inputs: list[str], *, batch_size: int = 32, progress: bool = True,
@@ -136,7 +129,9 @@ def run_benchmark(
     (``list[str] -> list[str]``) or standard name, or a list of standard names (``identity``,
     ``fast``, ``full``, ``model:DIR``); default identity and fast. ``identity`` is always added.
     ``group_by``: a ``Pair.meta`` field name (e.g. MLQE-PE's ``pair``) or a function, for scores
-    per group besides the overall ones. ``keep_edits``: list each Repairer edit per input;
+    per group besides the overall ones. ``keep_edits``: list each Repairer edit per input (its
+    offsets, and its old and new text in a few words of context, see :mod:`.excerpt`: results are
+    meant to be committed, the inputs often may not be);
     ``keep_outputs``: store every output. ``trace_memory``: add tracemalloc's Python peak (an extra,
     untimed pass per system). ``max_harmed``: how many already-correct inputs that a system
     changed to keep as examples (``harmed``); ``redact(pair)`` true keeps no text of that pair
@@ -199,7 +194,7 @@ def run_benchmark(
         if groups:
             entry["groups"] = {g: scorer.score(outputs, ix) for g, ix in sorted(groups.items())}
         if edits is not None:
-            entry["edits"] = [{"id": pair_list[k].id, "edits": [_with_context(inputs[k], x) for x in e]}
+            entry["edits"] = [{"id": pair_list[k].id, "edits": [edit_excerpt(inputs[k], x) for x in e]}
                               for k, e in enumerate(edits) if e]
         if keep_outputs:
             entry["outputs"] = outputs
