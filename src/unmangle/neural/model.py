@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 #: Bumped when the folder layout or the meaning of unmangle.json changes.
@@ -112,20 +113,56 @@ class UnmangleModel(nn.Module):
             config = T5Config.from_pretrained(str(model_dir), local_files_only=True)
         except Exception as exc:  # noqa: BLE001 - transformers raises several types here
             raise ValueError(f"{model_dir / 'config.json'} is not a valid model config: {exc}") from None
-        model = cls(config)
         try:
             state = load_file(str(model_dir / "model.safetensors"))
         except (SafetensorError, OSError, ValueError) as exc:
             raise ValueError(f"{model_dir / 'model.safetensors'} cannot be read: {exc}") from None
+        with torch.device("meta"):  # no random initialisation: every weight comes from the file
+            model = cls(config)
         missing, unexpected = model.load_state_dict(
-            {k: v.to(dtype) for k, v in state.items()}, strict=False)
+            {k: v.to(dtype) for k, v in state.items()}, strict=False, assign=True)
         missing = [k for k in missing if not _is_tied_copy(k)]
         if missing or unexpected:
             raise ValueError(
                 f"{model_dir / 'model.safetensors'} does not match config.json "
                 f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
-        model.t5.tie_weights()
+        shared = model.t5.shared.weight
+        model.t5.encoder.embed_tokens.weight = shared
+        model.t5.decoder.embed_tokens.weight = shared
+        model.t5.lm_head.weight = shared
+        for name, buf in list(model.named_buffers()):
+            if buf.is_meta:
+                raise ValueError(f"{model_dir}: buffer {name} was not restored")
         return model.to(dtype).eval()
+
+
+class _FusedRMSNorm(nn.Module):
+    """T5's layer norm (scale only, no mean) as one fused kernel; same weights, same result."""
+
+    def __init__(self, weight: nn.Parameter, eps: float) -> None:
+        super().__init__()
+        self.weight = weight
+        self.eps = eps
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        return F.rms_norm(hidden.float(), (hidden.shape[-1],), self.weight.float(), self.eps).to(hidden.dtype)
+
+
+def fuse_for_inference(model: UnmangleModel) -> UnmangleModel:
+    """Swap T5's Python-level RMS norm and tanh-GELU for PyTorch's fused versions (CPU speed).
+
+    Both are exact re-implementations of the same functions, so outputs agree to rounding (tested).
+    """
+    from transformers.activations import NewGELUActivation
+    from transformers.models.t5.modeling_t5 import T5LayerNorm
+
+    for parent in list(model.modules()):
+        for name, child in list(parent.named_children()):
+            if isinstance(child, T5LayerNorm):
+                setattr(parent, name, _FusedRMSNorm(child.weight, child.variance_epsilon))
+            elif isinstance(child, NewGELUActivation):
+                setattr(parent, name, nn.GELU(approximate="tanh"))
+    return model
 
 
 def _is_tied_copy(key: str) -> bool:

@@ -17,7 +17,8 @@ import torch
 from ..edits import Edit
 from ..textspans import sentences
 from .examples import chunks, mark
-from .model import InferenceSettings, UnmangleModel, read_metadata
+from .guards import allowed
+from .model import InferenceSettings, UnmangleModel, fuse_for_inference, read_metadata
 from .model_dir import ModelFolderError, check_model_dir
 from .tokenizer import KEEP, load_tokenizer
 
@@ -57,7 +58,7 @@ class NeuralStage:
             self.inference.rewrite_margin = threshold
         self.tokenizer = tokenizer
         self.keep_id = tokenizer.convert_tokens_to_ids(KEEP)
-        model = model.float().eval()
+        model = fuse_for_inference(model.float().eval())
         if quantize and not torch.cuda.is_available():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # quantize_dynamic's deprecation notice
@@ -213,6 +214,8 @@ class NeuralStage:
         for region, (cand, margin) in zip(regions, self._rewrite(regions)):
             old = region.sentence[region.start:region.end]
             if cand == KEEP or cand == old or any(m in cand for m in (KEEP, "<span>", "</span>")):
+                continue
+            if not allowed(old, cand, region.sentence[:region.start]):
                 continue
             start = region.sent_start + region.start
             confidence = region.score / (1.0 + math.exp(-margin))

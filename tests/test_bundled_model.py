@@ -1,0 +1,68 @@
+"""The bundled model: present, well-formed, small, and harmless on clean text."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from unmangle import Repairer, apply_edits
+from unmangle.neural.model_dir import check_model_dir
+from unmangle.resources import bundled_model_dir
+
+MODEL = bundled_model_dir()
+pytestmark = pytest.mark.skipif(MODEL is None, reason="this install has no bundled model")
+
+CLEAN = [
+    "The central bank raised interest rates by a quarter of a percentage point on Wednesday.",
+    "Shares of the company fell 3.5% in early trading after the results were published.",
+    "“We will not accept this,” the minister told reporters in Brussels.",
+    "The U.S. Senate passed the bill by 68 votes to 32 late on Thursday night.",
+    "Heavy rain is expected across the north of the country over the weekend.",
+    "She joined the firm in 2014 and became its chief executive four years later.",
+    "Officials said the talks would resume in Geneva next month.",
+    "The museum, which reopened in May, has already welcomed more than 200,000 visitors.",
+]
+
+
+@pytest.fixture(scope="module")
+def full() -> Repairer:
+    return Repairer()
+
+
+def test_folder_is_complete_small_and_bf16():
+    check_model_dir(MODEL)
+    size_mb = (MODEL / "model.safetensors").stat().st_size / 2**20
+    assert size_mb < 60
+    header_len = int.from_bytes((MODEL / "model.safetensors").read_bytes()[:8], "little")
+    header = json.loads((MODEL / "model.safetensors").read_bytes()[8:8 + header_len])
+    assert {v["dtype"] for k, v in header.items() if k != "__metadata__"} == {"BF16"}
+    assert (MODEL / "README.md").is_file()  # the model card
+
+
+def test_default_repairer_runs_the_neural_stage(full):
+    assert full.stage_names[-1] == "neural"
+    assert Repairer(fast=True).stage_names == ["normalize", "boilerplate", "duplicates", "lexicon"]
+
+
+def test_clean_sentences_are_left_alone(full):
+    for sentence in CLEAN:
+        assert full.repair(sentence) == sentence
+
+
+def test_edits_reproduce_the_output_on_damaged_text(full):
+    text = ("Companies ranging from Alibaba to Tennessee Holdings Ltd. acquired billions .\n\n"
+            "The the government also launched an investigation into alleged anti-Semitism practices "
+            "at Alibaba, which is also backed by Ticketok owner ByteDance.")
+    result = full.repair_document(text)
+    assert apply_edits(text, result.edits) == result.text
+    assert "Tencent Holdings" in result.text and "TikTok" in result.text
+
+
+def test_no_harm_on_ntrex_sample(full, shared_dir):
+    path = shared_dir / "corpus/ntrex128_en_zh_de/ntrex128_newstest2019_en_zh_de.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        sentences = [json.loads(line)["en"] for line in fh][::10]
+    changed = [s for s in sentences if full.repair(s) != s]
+    assert len(changed) / len(sentences) <= 0.01, changed[:5]

@@ -1,0 +1,20 @@
+from unmangle.neural.guards import allowed, is_function_only
+
+
+def test_deleting_content_words_is_refused_unless_repeated():
+    assert not allowed(" voting", "", "People went")
+    assert not allowed(" Affordable", "", "The")
+    assert allowed(" the", "", "acquired the")  # function word
+    assert allowed(" billions billions", " billions", "acquired")
+    assert allowed(" assist", "", "support, assist")  # repeats the word before it
+
+
+def test_names_keep_a_capital():
+    assert not allowed("Nottingham", "not", "He lives in ")
+    assert allowed(" Tennessee", " Tencent", "shares of")
+    assert allowed(" On", " on", "building step")  # stray capital on a function word
+    assert allowed("The", "A", "")  # sentence start is no name
+
+
+def test_function_only():
+    assert is_function_only(" of the") and not is_function_only(" of Tencent")
