@@ -7,12 +7,11 @@ import argparse
 import gzip
 import io
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
+from ..atomic import replace_on_success
 from . import CLIError
 
 _EPILOG_CATEGORIES = """\
@@ -271,22 +270,14 @@ def _write(path: str | None, lines: Iterator[str]) -> None:
             sys.stdout.write(line)
         sys.stdout.flush()
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        if target.suffix == ".gz":
+    with replace_on_success(path) as tmp:
+        if Path(path).suffix == ".gz":
             # mtime=0 and no file name in the header: the same pairs give the same bytes
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz, \
+            with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz, \
                     io.TextIOWrapper(gz, encoding="utf-8", newline="") as fh:
                 for line in lines:
                     fh.write(line)
         else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
                 for line in lines:
                     fh.write(line)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

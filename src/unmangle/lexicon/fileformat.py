@@ -22,11 +22,10 @@ YAML: a list of mappings with the keys ``forms`` (text or list), ``replacement``
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..atomic import write_text_atomic
 from .entry import (DEFAULT_CONFIDENCE, DEFAULT_WINDOW, KINDS, SENTENCE, LexiconEntry,
                     LexiconError)
 
@@ -259,7 +258,7 @@ def format_yaml(items: Iterable[tuple[LexiconEntry, Sequence[str]]]) -> str:
 
 def write_entries(path: str | Path, items: Iterable[tuple[LexiconEntry, Sequence[str]]],
                   header_comment: str = "") -> None:
-    """Write entries atomically (a temporary file renamed into place: never half-written)."""
+    """Write entries atomically (never a half-written file)."""
     path = Path(path)
     if path.suffix.lower() in YAML_SUFFIXES:
         body = format_yaml(items)
@@ -267,16 +266,7 @@ def write_entries(path: str | Path, items: Iterable[tuple[LexiconEntry, Sequence
             body = "".join(f"# {line}\n" for line in header_comment.splitlines()) + body
     else:
         body = format_tsv(items, header_comment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(body)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(path, body, newline="\n")
 
 
 __all__ = ["KINDS", "TSV_COLUMNS", "format_tsv", "lexicon_files", "parse_rules", "read_entries",

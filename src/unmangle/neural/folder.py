@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from ..atomic import replace_on_success
+
 
 @contextlib.contextmanager
 def atomic_folder(target: str | Path) -> Iterator[Path]:
@@ -40,8 +42,5 @@ def atomic_save(obj, path: str | Path) -> None:
     """``torch.save`` to a temp file, then rename: a crash mid-write keeps the previous file."""
     import torch
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+    with replace_on_success(path) as tmp:
+        torch.save(obj, tmp)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import random
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
