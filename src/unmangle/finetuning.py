@@ -60,7 +60,7 @@ def finetune_from_files(*, train: str, out: str, eval_path: str | None = None, b
     if eval_pairs:
         report["before"] = score_model(base_dir, eval_pairs)
     settings = TrainSettings(batch_size=batch_size, lr=lr, warmup_steps=min(50, max(1, steps // 10)),
-                             max_steps=steps, time_budget=time_budget, eval_every=max(10, steps // 5),
+                             max_steps=steps, time_budget=time_budget, eval_every=max(10, steps // 5), eval_rows=512,
                              seed=seed, device=device, checkpoint_every=60.0)
     try:
         info = finetune(base_dir, train_pairs, out, work_dir=work_dir or f"{out}.work",

@@ -131,6 +131,11 @@ def finetune(base_dir: str | Path, train_pairs: Iterable[tuple[str, str]], out_d
     info = {"base_model": str(base_dir), "base_training": {k: base_info.get(k) for k in
                                                            ("model_size", "parameters", "device_name")},
             "finetune_pairs": len(pairs), "train_settings": asdict(ts), **summary}
+    # the base model's thresholds are kept, but they were calibrated for the base model
+    calibration = inference.extra.pop("calibration", None)
+    inference.extra["thresholds_from"] = {
+        "base_model": str(base_dir), "calibrated_for_base": calibration is not None,
+        "recalibrate_with": "python benchmarks/calibrate_model.py DIR --write"}
     tok_dir = Path(base_dir)
     export_model(model, tok_dir, out_dir, inference, info)
     log(f"wrote {out_dir}")

@@ -35,6 +35,7 @@ class TrainSettings:
     time_budget: float | None = None  # seconds of training (data building not counted)
     det_weight: float = 1.0
     eval_every: int = 500
+    eval_rows: int = 4000  # held-out rows per evaluation (each of detector and rewriter)
     checkpoint_every: float = 300.0  # seconds
     seed: int = 0
     device: str = "auto"
@@ -102,15 +103,16 @@ def detector_loss(model: UnmangleModel, ids, mask, labels) -> torch.Tensor:
 
 @torch.no_grad()
 def evaluate(model: UnmangleModel, held: TokenisedExamples, device, batch_size: int = 128,
-             autocast=None) -> dict:
+             autocast=None, max_rows: int = 4000) -> dict:
     """Detector precision/recall at 0.5 and rewriter token accuracy on held-out rows."""
     model.eval()
     tp = fp = fn = 0
     correct = total = exact = rows = 0
     ctx = autocast or torch.autocast("cpu", enabled=False)
     with ctx:
-        for start in range(0, min(len(held.det_ids), 4000), batch_size):
-            idx = list(range(start, min(start + batch_size, len(held.det_ids))))
+        n_det = min(len(held.det_ids), max_rows)
+        for start in range(0, n_det, batch_size):
+            idx = list(range(start, min(start + batch_size, n_det)))
             ids, mask, labels = _det_batch(held, idx, device)
             pred = model.detect_logits(ids, mask) > 0
             valid = labels != -100
@@ -118,8 +120,9 @@ def evaluate(model: UnmangleModel, held: TokenisedExamples, device, batch_size: 
             tp += int((pred & gold & valid).sum())
             fp += int((pred & ~gold & valid).sum())
             fn += int((~pred & gold & valid).sum())
-        for start in range(0, min(len(held.rw_inputs), 4000), batch_size):
-            idx = list(range(start, min(start + batch_size, len(held.rw_inputs))))
+        n_rw = min(len(held.rw_inputs), max_rows)
+        for start in range(0, n_rw, batch_size):
+            idx = list(range(start, min(start + batch_size, n_rw)))
             ids, mask, tgt = _rw_batch(held, idx, device)
             logits = model.t5(input_ids=ids, attention_mask=mask, labels=tgt).logits
             pred = logits.argmax(-1)
@@ -166,12 +169,13 @@ def train(model: UnmangleModel, data: TokenisedExamples, settings: TrainSettings
         raise ValueError("no training examples: the corpora gave no usable sentences")
     start = time.monotonic()
     last_ckpt = start
+    eval_seconds = 0.0  # evaluations do not count against the time budget
     budget = settings.time_budget
     from tqdm import tqdm
 
     bar = tqdm(total=settings.max_steps, initial=step, desc="training", unit="step")
     while True:
-        elapsed = elapsed_before + time.monotonic() - start
+        elapsed = elapsed_before + time.monotonic() - start - eval_seconds
         if settings.max_steps is not None and step >= settings.max_steps:
             break
         if budget is not None and elapsed >= budget:
@@ -196,7 +200,9 @@ def train(model: UnmangleModel, data: TokenisedExamples, settings: TrainSettings
             bar.set_postfix(loss=f"{loss.item():.3f}", det=f"{loss_det.item():.3f}",
                             rw=f"{loss_rw.item():.3f}", lr=f"{lr:.1e}")
         if held is not None and step % settings.eval_every == 0:
-            metrics = evaluate(model, held, device, autocast=autocast)
+            t_eval = time.monotonic()
+            metrics = evaluate(model, held, device, autocast=autocast, max_rows=settings.eval_rows)
+            eval_seconds += time.monotonic() - t_eval
             metrics.update(step=step, seconds=round(elapsed, 1), loss=round(loss.item(), 4),
                            examples_seen=step * settings.batch_size)
             history.append(metrics)
@@ -206,10 +212,10 @@ def train(model: UnmangleModel, data: TokenisedExamples, settings: TrainSettings
                          "elapsed": elapsed, "rng": rng.getstate(), "history": history}, ckpt_path)
             last_ckpt = time.monotonic()
     bar.close()
-    elapsed = elapsed_before + time.monotonic() - start
+    elapsed = elapsed_before + time.monotonic() - start - eval_seconds
     atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step,
                  "elapsed": elapsed, "rng": rng.getstate(), "history": history}, ckpt_path)
-    final = evaluate(model, held, device, autocast=autocast) if held is not None else {}
+    final = evaluate(model, held, device, autocast=autocast, max_rows=settings.eval_rows) if held is not None else {}
     return {"steps": step, "seconds": round(elapsed, 1), "examples_seen": step * settings.batch_size,
             "pairs_per_second": round(step * settings.batch_size / max(elapsed, 1e-9), 1),
             "final_eval": final, "history": history, "device": str(device),
