@@ -177,6 +177,22 @@ class Repairer:
             doc.apply(proposed)
         return RepairResult(text, doc.text, doc.edits)
 
+    def repair_many(self, texts: Sequence[str]) -> list[RepairResult]:
+        """Repair several texts; stages that can (the neural one) work on all of them in one batch."""
+        for text in texts:
+            check_text(text)
+        docs = [Document(t) for t in texts]
+        active = [i for i, t in enumerate(texts) if t.strip()]
+        for stage in self.stages:
+            many = getattr(stage, "propose_many", None)
+            if many is not None:
+                proposals = many([docs[i].text for i in active])
+            else:
+                proposals = [stage.propose(docs[i].text) for i in active]
+            for i, edits in zip(active, proposals):
+                docs[i].apply(edits)
+        return [RepairResult(t, d.text, d.edits) for t, d in zip(texts, docs)]
+
     def repair(self, text: str) -> str:
         return self.repair_document(text).text
 

@@ -85,6 +85,8 @@ def from_repairer(name: str, repairer: Any, description: str = "", load_s: float
     """Wrap a Repairer (anything with ``repair_document``) as a System."""
 
     def run(batch: list[str]) -> list[str]:
+        if hasattr(repairer, "repair_many"):  # one batched pass for the neural stage
+            return [result.text for result in repairer.repair_many(batch)]
         return [repairer.repair(text) for text in batch]
 
     return System(name, run, description, _repairer_info(repairer), load_s, repairer)

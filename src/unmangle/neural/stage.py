@@ -131,20 +131,30 @@ class NeuralStage:
                 results[i] = scored
         return results
 
-    def _regions(self, text: str) -> list[_Region]:
+    def _regions_many(self, texts: list[str]) -> list[list[_Region]]:
+        """Flagged regions of each text; all texts' sentences are scored in shared batches."""
         threshold = self.inference.detect_threshold
-        windows = self._windows(text)
-        regions = []
-        for (offset, piece), scored in zip(windows, self._chunk_scores([w[1] for w in windows])):
+        owners: list[int] = []
+        windows: list[tuple[int, str]] = []
+        for k, text in enumerate(texts):
+            for window in self._windows(text):
+                owners.append(k)
+                windows.append(window)
+        regions: list[list[_Region]] = [[] for _ in texts]
+        scores = self._chunk_scores([w[1] for w in windows]) if windows else []
+        for owner, (offset, piece), scored in zip(owners, windows, scores):
             run: list[tuple[int, int, float]] = []
             for item in scored + [(0, 0, -1.0)]:
                 if item[2] >= threshold and len(run) < self.inference.max_span_words:
                     run.append(item)
                     continue
                 if run:
-                    regions.append(_Region(offset, piece, run[0][0], run[-1][1], max(r[2] for r in run)))
+                    regions[owner].append(_Region(offset, piece, run[0][0], run[-1][1], max(r[2] for r in run)))
                 run = [item] if item[2] >= threshold else []
         return regions
+
+    def _regions(self, text: str) -> list[_Region]:
+        return self._regions_many([text])[0]
 
     def detect(self, text: str) -> list[FlaggedSpan]:
         """Regions whose detector probability reaches the threshold, with that probability."""
@@ -205,13 +215,14 @@ class NeuralStage:
         picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
         return (picked * mask).sum(-1)
 
-    def candidates(self, text: str) -> list[tuple[Edit, float]]:
-        """Every rewrite the model would make, whatever its margin, with that margin."""
-        regions = self._regions(text)
-        if not regions:
-            return []
-        found = []
-        for region, (cand, margin) in zip(regions, self._rewrite(regions)):
+    def candidates_many(self, texts: list[str]) -> list[list[tuple[Edit, float]]]:
+        """Every rewrite the model would make in each text, whatever its margin, with that margin."""
+        per_text = self._regions_many(texts)
+        flat = [(k, region) for k, regions in enumerate(per_text) for region in regions]
+        found: list[list[tuple[Edit, float]]] = [[] for _ in texts]
+        if not flat:
+            return found
+        for (k, region), (cand, margin) in zip(flat, self._rewrite([r for _, r in flat])):
             old = region.sentence[region.start:region.end]
             if cand == KEEP or cand == old or any(m in cand for m in (KEEP, "<span>", "</span>")):
                 continue
@@ -219,11 +230,18 @@ class NeuralStage:
                 continue
             start = region.sent_start + region.start
             confidence = region.score / (1.0 + math.exp(-margin))
-            found.append((Edit(start, start + len(old), old, cand, self.name,
-                               f"neural: detector p={region.score:.2f}; rewrite preferred over "
-                               f"keeping by {margin:.1f} nats", round(min(1.0, confidence), 4)), margin))
+            found[k].append((Edit(start, start + len(old), old, cand, self.name,
+                                  f"neural: detector p={region.score:.2f}; rewrite preferred over "
+                                  f"keeping by {margin:.1f} nats", round(min(1.0, confidence), 4)), margin))
         return found
 
-    def propose(self, text: str) -> list[Edit]:
+    def candidates(self, text: str) -> list[tuple[Edit, float]]:
+        return self.candidates_many([text])[0]
+
+    def propose_many(self, texts: list[str]) -> list[list[Edit]]:
+        """``propose`` for many texts at once (one batched pass: much faster for short texts)."""
         margin = self.inference.rewrite_margin
-        return [edit for edit, m in self.candidates(text) if m >= margin]
+        return [[edit for edit, m in found if m >= margin] for found in self.candidates_many(texts)]
+
+    def propose(self, text: str) -> list[Edit]:
+        return self.propose_many([text])[0]
