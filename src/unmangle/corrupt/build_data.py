@@ -6,7 +6,7 @@ seen in lowercase often enough in clean English that a capitalised occurrence is
 name. It is built from the UN General Debate corpus (CC0), years up to 2021 only (2022-2024 are held
 out for evaluation):
 
-    python -m unmangle.corrupt.build_data --ungdc ../shared/corpus/ungdc_en_1992_2024/ungdc_en_1992_2024.jsonl.gz
+    python -m unmangle.corrupt.build_data --ungdc PATH/TO/ungdc_en_1992_2024.jsonl.gz
 
 The run is deterministic (counts, then sorted by count and word).
 """
