@@ -14,6 +14,13 @@ from .neural.model_dir import resolve_model_dir
 from .pipeline import check_text
 
 
+@lru_cache(maxsize=1)
+def _default_lexicon():
+    from .lexicon import Lexicon
+
+    return Lexicon.load_default()
+
+
 @lru_cache(maxsize=4)
 def _neural(model_dir: Path):
     from .neural.stage import NeuralStage
@@ -31,7 +38,7 @@ def detect(text: str, *, model: str | Path | None = "default", threshold: float 
     check_text(text)
     if not text.strip():
         return []
-    lexicon = Lexicon.load_default()
+    lexicon = _default_lexicon()
     for path in lexicons:
         lexicon = lexicon.extended(Lexicon.from_file(path))
     spans = [FlaggedSpan(e.start, e.end, e.old, e.confidence, "lexicon")

@@ -33,7 +33,7 @@ def score_model(model_dir: str | Path | None, pairs: list[tuple[str, str]]) -> d
 
     repairer = Repairer(model=model_dir) if model_dir is not None else Repairer(model=None)
     inputs = [s for s, _ in pairs]
-    outputs = [repairer.repair(s) for s in inputs]
+    outputs = [result.text for result in repairer.repair_many(inputs)]
     scores = corpus_scores(inputs, outputs, [t for _, t in pairs])
     return {k: scores[k] for k in scores if k in ("chrf", "bleu", "ter", "edit_prf", "no_harm", "exact")}
 

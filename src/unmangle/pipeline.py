@@ -168,14 +168,7 @@ class Repairer:
 
     def repair_document(self, text: str) -> RepairResult:
         """Repair ``text``; the result holds the new text and every edit, spans in ``text``."""
-        check_text(text)
-        if not text.strip():
-            return RepairResult(text, text, [])
-        doc = Document(text)
-        for stage in self.stages:
-            proposed = stage.propose(doc.text)
-            doc.apply(proposed)
-        return RepairResult(text, doc.text, doc.edits)
+        return self.repair_many([text])[0]
 
     def repair_many(self, texts: Sequence[str]) -> list[RepairResult]:
         """Repair several texts; stages that can (the neural one) work on all of them in one batch."""

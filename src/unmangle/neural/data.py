@@ -96,23 +96,20 @@ def clean_sentences(paragraphs: Iterable[str], min_words: int = 4, max_words: in
 
 def read_pairs_simple(path: str | Path, *, source_field: str = "source", target_field: str = "target",
                       detokenize: bool = False) -> Iterator[tuple[str, str]]:
-    """(corrupted, clean) pairs from JSONL; ``detokenize`` for Moses-tokenised corpora (MLQE-PE)."""
+    """(corrupted, clean) pairs through :func:`unmangle.pairs.read_pairs` (any format it reads);
+    ``detokenize`` for Moses-tokenised corpora (MLQE-PE)."""
+    from ..pairs import read_pairs
+
     refuse_eval_file(path)
     detok = None
     if detokenize:
         from ..detok import detokenize as detok
-    with _open_text(path) as fh:
-        for line_no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            try:
-                src, tgt = record[source_field], record[target_field]
-            except KeyError as exc:
-                raise ValueError(f"{path}:{line_no}: no field {exc.args[0]!r}") from None
-            if detok is not None:
-                src, tgt = detok(src), detok(tgt)
-            yield src, tgt
+    for pair in read_pairs(path, source_field=source_field, target_field=target_field,
+                           labels_field=None, allow_empty=True):
+        src, tgt = pair.source, pair.target
+        if detok is not None:
+            src, tgt = detok(src), detok(tgt)
+        yield src, tgt
 
 
 @dataclass

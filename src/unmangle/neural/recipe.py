@@ -34,7 +34,7 @@ def _log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def load_corpora(spec: CorpusSpec, seed: int) -> tuple[list[str], list[tuple[str, str]]]:
+def load_corpora(spec: CorpusSpec) -> tuple[list[str], list[tuple[str, str]]]:
     clean: list[str] = []
     for path in spec.clean:
         clean.extend(itertools.islice(
@@ -61,7 +61,7 @@ def train_from_corpora(spec: CorpusSpec, out_dir: str | Path, *, work_dir: str |
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
-    clean, pairs = load_corpora(spec, ts.seed)
+    clean, pairs = load_corpora(spec)
     log(f"corpora: {len(clean)} clean paragraphs, {len(pairs)} pairs ({time.monotonic() - t0:.0f}s)")
     tok_dir = work_dir / "tokenizer"
     if (tok_dir / "tokenizer.json").exists():

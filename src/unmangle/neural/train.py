@@ -50,7 +50,7 @@ def pick_device(name: str) -> torch.device:
 class _Batches:
     """Endless length-bucketed batches over one list of rows (re-shuffled each epoch)."""
 
-    def __init__(self, n: int, lengths: list[int], batch_size: int, rng: random.Random) -> None:
+    def __init__(self, lengths: list[int], batch_size: int, rng: random.Random) -> None:
         self.lengths, self.batch_size, self.rng = lengths, batch_size, rng
         self.queue: list[list[int]] = []
         self.epoch = 0
@@ -163,8 +163,8 @@ def train(model: UnmangleModel, data: TokenisedExamples, settings: TrainSettings
         log(f"resumed from {ckpt_path} at step {step} ({elapsed_before:.0f}s trained)")
     use_bf16 = device.type == "cuda"
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if use_bf16 else torch.autocast("cpu", enabled=False)
-    det_batches = _Batches(len(data.det_ids), [len(x) for x in data.det_ids], settings.batch_size, rng)
-    rw_batches = _Batches(len(data.rw_inputs), [len(x) for x in data.rw_inputs], settings.batch_size, rng)
+    det_batches = _Batches([len(x) for x in data.det_ids], settings.batch_size, rng)
+    rw_batches = _Batches([len(x) for x in data.rw_inputs], settings.batch_size, rng)
     if not data.det_ids or not data.rw_inputs:
         raise ValueError("no training examples: the corpora gave no usable sentences")
     start = time.monotonic()
