@@ -4,11 +4,13 @@ Calibration sets (never the evaluation sets of benchmarks/run.py):
 - synthetic: UN General Debate speeches of 2022 (the validation year; training reads <= 2021,
   evaluation uses 2023-2024), corrupted with the news preset at a fixed seed;
 - mlqe: the last 200 lines of each language pair of MLQE-PE *train* (held out of training by
-  scripts/train_bundled.sh's data preparation), detokenised.
+  scripts/train_bundled.sh's data preparation), detokenised;
+- clean: other UN 2022 sentences and the post-edited side of those MLQE-PE lines, as both input
+  and reference (every change there is harm).
 
 The neural stage sees the text as the deterministic stages leave it, as in the pipeline. The chosen
-setting (best edit-level F0.5 with >= 99% of already-correct inputs unchanged and TER no worse
-than leaving the text alone on every set) is written into the model's unmangle.json with --write.
+setting (best edit-level F0.5 with >= 99% of the already-correct inputs of the damaged sets and
+>= 99.5% of the clean set unchanged, and TER no worse than leaving the text alone on every set) is written into the model's unmangle.json with --write.
 
     python benchmarks/calibrate_model.py models/unmangle-base --write
 """
@@ -38,7 +40,17 @@ def synthetic_set(shared: Path, n: int, seed: int) -> list[tuple[str, str]]:
     return [(p.source, p.target) for p in (corruptor.corrupt_sentence(s) for s in sents)]
 
 
-def mlqe_calibration_set(shared: Path, per_pair: int) -> list[tuple[str, str]]:
+def clean_set(shared: Path, n: int, per_pair: int) -> list[tuple[str, str]]:
+    from unmangle.neural.data import clean_sentences, read_clean_texts
+
+    paras = read_clean_texts(shared / "corpus/ungdc_en_1992_2024/ungdc_en_1992_2024.jsonl.gz",
+                             where="year==2022")
+    sents = list(itertools.islice(clean_sentences(paras), n * 20))[7::20][:n]
+    pe = [t for _, t in mlqe_calibration_set(shared, per_pair, offset=per_pair)]
+    return [(s, s) for s in sents + pe]
+
+
+def mlqe_calibration_set(shared: Path, per_pair: int, offset: int = 0) -> list[tuple[str, str]]:
     from unmangle.detok import detokenize
 
     by_pair: dict[str, list[dict]] = {}
@@ -48,7 +60,7 @@ def mlqe_calibration_set(shared: Path, per_pair: int) -> list[tuple[str, str]]:
             by_pair.setdefault(row["pair"], []).append(row)
     out = []
     for rows in by_pair.values():
-        for row in rows[-200:][:per_pair]:
+        for row in rows[-200:][offset:offset + per_pair]:
             out.append((detokenize(row["mt"]), detokenize(row["pe"])))
     return out
 
@@ -60,7 +72,14 @@ def main() -> int:
     ap.add_argument("--synthetic", type=int, default=200, help="synthetic sentences")
     ap.add_argument("--mlqe-per-pair", type=int, default=40, help="MLQE-PE lines per language pair")
     ap.add_argument("--detect", default="0.5,0.6,0.7,0.8,0.9", help="detect thresholds to try")
-    ap.add_argument("--margins", default="-2,0,1,2,3,4,6,8,10", help="rewrite margins to try")
+    ap.add_argument("--margins", default="-4,-2,0,2,4,5,6,7,8,10,12",
+                    help="rewrite margins to try (evidence: rewriter margin + n-gram gain)")
+    ap.add_argument("--gains", default="0,2,4", help="minimum n-gram gains (nats) to try")
+    ap.add_argument("--clean", type=int, default=300, help="clean UN sentences (plus MLQE-PE post-edits)")
+    ap.add_argument("--min-no-harm", type=float, default=0.99,
+                    help="share of already-correct inputs to leave unchanged (synthetic, mlqe)")
+    ap.add_argument("--min-no-harm-clean", type=float, default=0.995,
+                    help="share of the clean set to leave unchanged")
     ap.add_argument("--write", action="store_true", help="store the chosen setting in unmangle.json")
     ap.add_argument("--report", help="also write the full grid as JSON here")
     args = ap.parse_args()
@@ -72,14 +91,17 @@ def main() -> int:
 
     shared = Path(args.shared)
     sets = {"synthetic": synthetic_set(shared, args.synthetic, seed=2022),
-            "mlqe": mlqe_calibration_set(shared, args.mlqe_per_pair)}
+            "mlqe": mlqe_calibration_set(shared, args.mlqe_per_pair),
+            "clean": clean_set(shared, args.clean, args.mlqe_per_pair)}
     stage = NeuralStage.from_dir(args.model)
     fast = Repairer(fast=True)
     t0 = time.time()
     best, rows = calibrate(stage, sets, detect_thresholds=[float(x) for x in args.detect.split(",")],
-                           margins=[float(x) for x in args.margins.split(",")], prepare=fast.repair)
+                           margins=[float(x) for x in args.margins.split(",")],
+                           gains=[float(x) for x in args.gains.split(",")], min_no_harm={"synthetic": args.min_no_harm, "mlqe": args.min_no_harm, "clean": args.min_no_harm_clean},
+                           prepare=fast.repair)
     elapsed = time.time() - t0
-    print(f"{'detect':>6} {'margin':>6}  " + "  ".join(f"{n}: F0.5/P/R, TER (id), no-harm" for n in sets))
+    print(f"{'detect':>6} {'margin':>6} {'gain':>5}  " + "  ".join(f"{n}: F0.5/P/R, TER (id), no-harm" for n in sets))
     for r in rows:
         cells = []
         for name, s in r.scores.items():
@@ -88,13 +110,13 @@ def main() -> int:
             cells.append(f"{prf['f0.5']:.3f}/{prf['precision']:.2f}/{prf['recall']:.2f}, "
                          f"{s['ter']:.2f} ({s['ter_identity']:.2f}), {harm:.3f}")
         mark = " <- chosen" if r is best else ""
-        print(f"{r.detect_threshold:>6} {r.rewrite_margin:>6}  " + "  ".join(cells) + mark)
+        print(f"{r.detect_threshold:>6} {r.rewrite_margin:>6} {r.lm_min_gain:>5}  " + "  ".join(cells) + mark)
     print(f"calibration took {elapsed:.0f}s on {sum(len(v) for v in sets.values())} pairs")
     if args.report:
         Path(args.report).write_text(json.dumps(
             {"rows": [{"detect_threshold": r.detect_threshold, "rewrite_margin": r.rewrite_margin,
-                       "scores": r.scores} for r in rows],
-             "best": None if best is None else [best.detect_threshold, best.rewrite_margin],
+                       "lm_min_gain": r.lm_min_gain, "scores": r.scores} for r in rows],
+             "best": None if best is None else [best.detect_threshold, best.rewrite_margin, best.lm_min_gain],
              "command": " ".join(sys.argv)}, indent=1))
     if best is None:
         print("no setting met the no-harm and TER conditions; the model would be switched off "
@@ -106,10 +128,12 @@ def main() -> int:
         else:
             inference.detect_threshold = best.detect_threshold
             inference.rewrite_margin = best.rewrite_margin
+            inference.lm_min_gain = best.lm_min_gain
         inference.extra["calibration"] = {
             "command": " ".join(sys.argv), "sets": {k: len(v) for k, v in sets.items()},
             "chosen": None if best is None else {"detect_threshold": best.detect_threshold,
                                                  "rewrite_margin": best.rewrite_margin,
+                                                 "lm_min_gain": best.lm_min_gain,
                                                  "scores": {k: {"edit_prf": v["edit_prf"], "ter": v["ter"],
                                                                 "ter_identity": v["ter_identity"],
                                                                 "no_harm": v["no_harm"]}

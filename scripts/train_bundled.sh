@@ -5,7 +5,9 @@
 #
 # DATA_DIR holds ungdc.jsonl.gz (UN General Debate speeches, CC0; only years <= 2021 are read) and
 # mlqe_train.jsonl.gz (MLQE-PE xx-en *train* pairs, fields mt/pe, less 200 lines per language pair
-# kept aside for threshold calibration). OUT_DIR receives the model folder and the training log.
+# kept aside for threshold calibration). OUT_DIR receives the model folder (with the trigram model
+# ngram.npz, counted from the same text) and the training log. Calibrate it afterwards:
+#   python benchmarks/calibrate_model.py OUT_DIR/unmangle-base --write
 # Sizes come from the environment so the same recipe runs small on a CPU:
 #   MODEL_SIZE (small)  PARAGRAPHS (400000)  BATCH (2048)  LR (1e-2)  WARMUP (100)
 #   BUDGET seconds (390)  WORKERS (15)  EXTRA (more train options, e.g. --no-scale-parameter)

@@ -33,7 +33,7 @@ def full() -> Repairer:
 
 def test_folder_is_complete_small_and_bf16():
     check_model_dir(MODEL)
-    size_mb = (MODEL / "model.safetensors").stat().st_size / 2**20
+    size_mb = sum(f.stat().st_size for f in MODEL.iterdir()) / 2**20
     assert size_mb < 60
     header_len = int.from_bytes((MODEL / "model.safetensors").read_bytes()[:8], "little")
     header = json.loads((MODEL / "model.safetensors").read_bytes()[8:8 + header_len])
@@ -43,6 +43,7 @@ def test_folder_is_complete_small_and_bf16():
 
 def test_default_repairer_runs_the_neural_stage(full):
     assert full.stage_names[-1] == "neural"
+    assert full.stages[-1].lm is not None  # the bundled trigram model is loaded
     assert Repairer(fast=True).stage_names == ["normalize", "boilerplate", "duplicates", "lexicon"]
 
 

@@ -18,3 +18,11 @@ def test_names_keep_a_capital():
 
 def test_function_only():
     assert is_function_only(" of the") and not is_function_only(" of Tencent")
+
+
+def test_content_words_do_not_give_way_to_function_words_only():
+    assert not allowed(" puja", " the", "They performed")
+    assert not allowed(" deck", " the", "on")
+    assert allowed(" what", " that", "It is")  # function word for function word
+    assert allowed(" assist", " and", "support, assist")  # the replaced word repeats a neighbour
+    assert allowed(" crises addressing", " addressing crises", "for")  # nothing removed

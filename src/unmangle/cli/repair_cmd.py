@@ -39,8 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model", metavar="DIR",
                    help="use this model folder (e.g. from 'unmangle finetune') instead of the bundled one")
     p.add_argument("--threshold", type=float, metavar="T",
-                   help="how much better than leaving the text alone a neural rewrite must score "
-                   "(higher = fewer, safer changes)")
+                   help="evidence (nats) a neural change needs over leaving the text alone: the "
+                   "rewriter's margin plus the n-gram gain (higher = fewer, safer changes; default: "
+                   "the model's calibrated value)")
     p.set_defaults(handler=run)
 
 

@@ -8,6 +8,35 @@ import json
 from . import CLIError
 
 
+def add_corpus_arguments(p: argparse.ArgumentParser) -> None:
+    """The corpus options ``train`` and ``ngram`` share."""
+    p.add_argument("--clean", action="append", default=[], metavar="FILE",
+                   help="clean text: JSONL(.gz) with --clean-field, or plain text; repeatable")
+    p.add_argument("--clean-field", default="text", help="JSON field holding the text")
+    p.add_argument("--clean-where", metavar="EXPR",
+                   help="keep only JSON records matching FIELD OP VALUE, e.g. 'year<=2021'")
+    p.add_argument("--max-paragraphs", type=int, default=100_000,
+                   help="read at most this many clean paragraphs")
+    p.add_argument("--pairs", action="append", default=[], metavar="FILE",
+                   help="real (corrupted, clean) pairs as JSONL(.gz); repeatable")
+    p.add_argument("--source-field", default="source", help="pair field with the corrupted text")
+    p.add_argument("--target-field", default="target", help="pair field with the clean text")
+    p.add_argument("--pair-repeat", type=int, default=1, help="show the real pairs this many times")
+    p.add_argument("--detokenize", action="store_true",
+                   help="pairs are Moses-tokenised ('son 's heart .'): detokenise them first")
+
+
+def corpus_spec(args: argparse.Namespace):
+    from ..neural.recipe import CorpusSpec
+
+    if not args.clean and not args.pairs:
+        raise CLIError("give at least one --clean or --pairs corpus")
+    return CorpusSpec(clean=args.clean, clean_field=args.clean_field, clean_where=args.clean_where,
+                      pairs=args.pairs, source_field=args.source_field, target_field=args.target_field,
+                      detokenize=args.detokenize, max_paragraphs=args.max_paragraphs,
+                      pair_repeat=args.pair_repeat)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "train",
@@ -22,20 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="model folder to write (atomically)")
     p.add_argument("--work-dir", default="runs/train", metavar="DIR",
                    help="tokenizer and checkpoints go here; --resume continues from it")
-    p.add_argument("--clean", action="append", default=[], metavar="FILE",
-                   help="clean text: JSONL(.gz) with --clean-field, or plain text; repeatable")
-    p.add_argument("--clean-field", default="text", help="JSON field holding the text")
-    p.add_argument("--clean-where", metavar="EXPR",
-                   help="keep only JSON records matching FIELD OP VALUE, e.g. 'year<=2021'")
-    p.add_argument("--max-paragraphs", type=int, default=100_000,
-                   help="clean paragraphs whose sentences are corrupted into training pairs")
-    p.add_argument("--pairs", action="append", default=[], metavar="FILE",
-                   help="real (corrupted, clean) pairs as JSONL(.gz); repeatable")
-    p.add_argument("--source-field", default="source", help="pair field with the corrupted text")
-    p.add_argument("--target-field", default="target", help="pair field with the clean text")
-    p.add_argument("--pair-repeat", type=int, default=1, help="show the real pairs this many times")
-    p.add_argument("--detokenize", action="store_true",
-                   help="pairs are Moses-tokenised ('son 's heart .'): detokenise them first")
+    add_corpus_arguments(p)
     p.add_argument("--preset", default="news", help="corruption preset (light, news, heavy)")
     p.add_argument("--model-size", default="small", choices=["tiny", "small", "base"],
                    help="architecture preset")
@@ -54,22 +70,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--resume", action="store_true", help="continue from --work-dir's checkpoint")
     p.add_argument("--summary", metavar="FILE", help="also write the training summary JSON here")
+    p.add_argument("--no-ngram", action="store_true",
+                   help="do not add the corpora's n-gram model (ngram.npz) to the model folder")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..neural.data import EvalDataError, ExampleSettings
-    from ..neural.recipe import CorpusSpec, train_from_corpora
+    from ..neural.recipe import train_from_corpora
     from ..neural.train import TrainSettings
 
-    if not args.clean and not args.pairs:
-        raise CLIError("give at least one --clean or --pairs corpus")
+    spec = corpus_spec(args)
     if args.time_budget is None and args.max_steps is None:
         raise CLIError("give --time-budget or --max-steps so training knows when to stop")
-    spec = CorpusSpec(clean=args.clean, clean_field=args.clean_field, clean_where=args.clean_where,
-                      pairs=args.pairs, source_field=args.source_field, target_field=args.target_field,
-                      detokenize=args.detokenize, max_paragraphs=args.max_paragraphs,
-                      pair_repeat=args.pair_repeat)
     ts = TrainSettings(batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
                        scale_parameter=not args.no_scale_parameter, time_budget=args.time_budget,
                        max_steps=args.max_steps, eval_every=args.eval_every, seed=args.seed,
@@ -78,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         info = train_from_corpora(spec, args.out, work_dir=args.work_dir, model_size=args.model_size,
                                   vocab_size=args.vocab_size, train_settings=ts,
                                   example_settings=ExampleSettings(), workers=args.workers,
-                                  preset=args.preset, resume=args.resume)
+                                  preset=args.preset, resume=args.resume, ngram=not args.no_ngram)
     except (EvalDataError, FileNotFoundError, ValueError) as exc:
         raise CLIError(str(exc)) from None
     if args.summary:

@@ -37,6 +37,7 @@ def allowed(old: str, new: str, left: str) -> bool:
     """Whether replacing ``old`` (preceded by ``left`` in its sentence) with ``new`` may be proposed.
 
     - Removing words: only function words, or words that repeat the text just before them.
+    - Replacing content words by function words only is a removal in disguise ("puja" -> "the").
     - A capitalised word inside a sentence that is not a function word is taken for a name: its
       replacement must start with a capital too.
     """
@@ -50,6 +51,9 @@ def allowed(old: str, new: str, left: str) -> bool:
     for w in removed:
         if w not in FUNCTION_WORDS and w not in nearby and len(new_words) < len(old_words):
             return False  # a content word would vanish that is not a repeat
+    if removed and new_words and all(w in FUNCTION_WORDS for w in new_words) and any(
+            w not in FUNCTION_WORDS and w not in nearby for w in removed):
+        return False  # content words would give way to function words only
     first = _words(old)[:1]
     mid_sentence = bool(left.strip())
     if first and mid_sentence and first[0][:1].isupper() and first[0].lower() not in FUNCTION_WORDS:

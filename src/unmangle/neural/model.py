@@ -44,6 +44,10 @@ class ModelSettings:
         return presets[name]
 
 
+#: The optional n-gram model of a model folder (see :mod:`unmangle.ngram`).
+NGRAM_FILE = "ngram.npz"
+
+
 @dataclass
 class InferenceSettings:
     """How the model is used at repair time (saved in unmangle.json; tuned by calibration)."""
@@ -54,6 +58,11 @@ class InferenceSettings:
     context_words: int = 40
     max_new_tokens: int = 16
     batch_size: int = 32
+    #: ``rewrite_margin`` applies to the rewriter's margin plus the n-gram gain when the folder has an
+    #: n-gram model; the gain alone must then also reach ``lm_min_gain``, and this many rule-made
+    #: alternatives per sentence (the n-gram model's favourites) are judged by the rewriter.
+    lm_min_gain: float = 2.0
+    lm_alternatives: int = 3
     extra: dict = field(default_factory=dict)
 
 

@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 
 from .data import (ExampleSettings, TokenisedExamples, build_training_examples, clean_sentences,
                    read_clean_texts, read_pairs_simple, tokenise_pairs)
-from .model import InferenceSettings, ModelSettings, UnmangleModel, read_metadata
+from .model import NGRAM_FILE, InferenceSettings, ModelSettings, UnmangleModel, read_metadata
 from .train import TrainSettings, export_model, new_model, split_holdout, train
 
 
@@ -48,12 +48,29 @@ def load_corpora(spec: CorpusSpec) -> tuple[list[str], list[tuple[str, str]]]:
     return clean, pairs
 
 
+def build_ngram(clean: Iterable[str], pairs: Iterable[tuple[str, str]], out_file: str | Path, *,
+                log: Callable = _log) -> Path:
+    """The n-gram model of a model folder: every clean sentence and every pair's clean side."""
+    from ..ngram import NgramLM
+
+    t0 = time.monotonic()
+    texts = list(clean_sentences(clean, min_words=1, max_words=10_000))
+    texts.extend(dict.fromkeys(t for _, t in pairs))
+    lm = NgramLM.build(texts)
+    lm.save(out_file)
+    log(f"n-gram model: {len(texts):,} sentences, {lm.meta['tokens']:,} tokens, {len(lm):,} n-grams "
+        f"({time.monotonic() - t0:.0f}s)")
+    return Path(out_file)
+
+
 def train_from_corpora(spec: CorpusSpec, out_dir: str | Path, *, work_dir: str | Path,
                        model_size: str = "small", vocab_size: int = 16000,
                        train_settings: TrainSettings | None = None,
                        example_settings: ExampleSettings | None = None, workers: int = 1,
-                       preset: str = "news", resume: bool = False, log: Callable = _log) -> dict:
-    """Build a tokenizer and examples from corpora, train, and export a model folder."""
+                       preset: str = "news", resume: bool = False, ngram: bool = True,
+                       log: Callable = _log) -> dict:
+    """Build a tokenizer and examples from corpora, train, and export a model folder (with the
+    corpora's n-gram model unless ``ngram`` is false)."""
     from .tokenizer import build_tokenizer, load_tokenizer
 
     ts = train_settings or TrainSettings()
@@ -96,7 +113,8 @@ def train_from_corpora(spec: CorpusSpec, out_dir: str | Path, *, work_dir: str |
         "rewrite_rows": len(data.rw_inputs), "data_seconds": round(data_seconds, 1),
         "corruption_preset": preset, **summary,
     }
-    export_model(model, tok_dir, out_dir, InferenceSettings(), info)
+    extra = [build_ngram(clean, pairs, work_dir / NGRAM_FILE, log=log)] if ngram else []
+    export_model(model, tok_dir, out_dir, InferenceSettings(), info, extra_files=extra)
     log(f"wrote {out_dir}")
     return info
 
@@ -137,6 +155,7 @@ def finetune(base_dir: str | Path, train_pairs: Iterable[tuple[str, str]], out_d
         "base_model": str(base_dir), "calibrated_for_base": calibration is not None,
         "recalibrate_with": "python benchmarks/calibrate_model.py DIR --write"}
     tok_dir = Path(base_dir)
-    export_model(model, tok_dir, out_dir, inference, info)
+    extra = [p for p in [Path(base_dir) / NGRAM_FILE] if p.exists()]
+    export_model(model, tok_dir, out_dir, inference, info, extra_files=extra)
     log(f"wrote {out_dir}")
     return info

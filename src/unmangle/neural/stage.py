@@ -1,8 +1,13 @@
 """The neural stage: flag suspicious regions, propose replacements, keep only clear improvements.
 
-Per sentence: the detector scores every token; runs of flagged chunks become regions; for each region
-the rewriter generates a replacement and the change is accepted only when the model prefers it over
-``<keep>`` by at least ``rewrite_margin`` nats. "Leave it alone" is always a candidate.
+Per sentence: the detector scores every token; runs of flagged chunks become regions. For each region
+the options are the rewriter's own replacement and, when the model folder holds an n-gram model
+(``ngram.npz``), the rule-made alternatives of :mod:`unmangle.candidates` that most raise the n-gram
+score. Each option's evidence is the rewriter's preference for it over ``<keep>`` (nats) plus, with an
+n-gram model, how much it raises the sentence's n-gram score per token (times the length, nats):
+two independent judges whose log-odds add up. A change is accepted only when its evidence reaches
+``rewrite_margin`` and its n-gram gain alone reaches ``lm_min_gain``. "Leave it alone" is always a
+candidate.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from pathlib import Path
 
 import torch
 
+from ..candidates import Alternative, alternatives, apply_alternative
 from ..edits import Edit
+from ..ngram import NgramLM, lm_tokens
 from ..textspans import sentences
 from .examples import chunks, mark
 from .guards import allowed
-from .model import InferenceSettings, UnmangleModel, fuse_for_inference, read_metadata
+from .model import NGRAM_FILE, InferenceSettings, UnmangleModel, fuse_for_inference, read_metadata
 from .model_dir import ModelFolderError, check_model_dir
 from .tokenizer import KEEP, load_tokenizer
 
@@ -52,8 +59,10 @@ class NeuralStage:
     name = "neural"
 
     def __init__(self, model: UnmangleModel, tokenizer, inference: InferenceSettings,
-                 *, threshold: float | None = None, quantize: bool = True) -> None:
+                 *, threshold: float | None = None, quantize: bool = True,
+                 lm: NgramLM | None = None) -> None:
         self.inference = inference
+        self.lm = lm
         if threshold is not None:
             self.inference.rewrite_margin = threshold
         self.tokenizer = tokenizer
@@ -71,7 +80,7 @@ class NeuralStage:
         sentence = "The committee met on Monday to discuss the new budget."
         regions = [_Region(0, sentence, 13, 23, 1.0)]
         self._chunk_scores([sentence])
-        self._rewrite(regions)
+        self._options(regions)
 
     @classmethod
     def from_dir(cls, model_dir: str | Path, *, threshold: float | None = None,
@@ -81,11 +90,12 @@ class NeuralStage:
             inference, _ = read_metadata(model_dir)
             model = UnmangleModel.load(model_dir)
             tokenizer = load_tokenizer(model_dir)
+            lm = NgramLM.load(model_dir / NGRAM_FILE) if (model_dir / NGRAM_FILE).exists() else None
         except ValueError as exc:
             raise ModelFolderError(f"model folder {model_dir} is damaged: {exc}") from None
         except Exception as exc:  # tokenizer.json parse errors come as several types
             raise ModelFolderError(f"model folder {model_dir} is damaged: {type(exc).__name__}: {exc}") from None
-        return cls(model, tokenizer, inference, threshold=threshold, quantize=quantize)
+        return cls(model, tokenizer, inference, threshold=threshold, quantize=quantize, lm=lm)
 
     # --- detection -------------------------------------------------------------------------
     def _windows(self, text: str) -> list[tuple[int, str]]:
@@ -131,18 +141,18 @@ class NeuralStage:
                 results[i] = scored
         return results
 
-    def _regions_many(self, texts: list[str]) -> list[list[_Region]]:
-        """Flagged regions of each text; all texts' sentences are scored in shared batches."""
+    def _scan(self, texts: list[str]) -> list[tuple[int, int, str, list[tuple[int, int, float]]]]:
+        """(owner text, offset, piece, chunk scores) for every sentence window of ``texts``;
+        all texts' sentences are scored in shared batches."""
+        windows = [(k, offset, piece) for k, text in enumerate(texts) for offset, piece in self._windows(text)]
+        scores = self._chunk_scores([w[2] for w in windows]) if windows else []
+        return [(k, offset, piece, scored) for (k, offset, piece), scored in zip(windows, scores)]
+
+    def _regions_of(self, scan, n_texts: int) -> list[list[_Region]]:
+        """Runs of chunks at or above the detect threshold (at most ``max_span_words`` long)."""
         threshold = self.inference.detect_threshold
-        owners: list[int] = []
-        windows: list[tuple[int, str]] = []
-        for k, text in enumerate(texts):
-            for window in self._windows(text):
-                owners.append(k)
-                windows.append(window)
-        regions: list[list[_Region]] = [[] for _ in texts]
-        scores = self._chunk_scores([w[1] for w in windows]) if windows else []
-        for owner, (offset, piece), scored in zip(owners, windows, scores):
+        regions: list[list[_Region]] = [[] for _ in range(n_texts)]
+        for owner, offset, piece, scored in scan:
             run: list[tuple[int, int, float]] = []
             for item in scored + [(0, 0, -1.0)]:
                 if item[2] >= threshold and len(run) < self.inference.max_span_words:
@@ -152,6 +162,9 @@ class NeuralStage:
                     regions[owner].append(_Region(offset, piece, run[0][0], run[-1][1], max(r[2] for r in run)))
                 run = [item] if item[2] >= threshold else []
         return regions
+
+    def _regions_many(self, texts: list[str]) -> list[list[_Region]]:
+        return self._regions_of(self._scan(texts), len(texts))
 
     def _regions(self, text: str) -> list[_Region]:
         return self._regions_many([text])[0]
@@ -164,14 +177,13 @@ class NeuralStage:
 
     # --- rewriting ---------------------------------------------------------------------------
     @torch.inference_mode()
-    def _rewrite(self, regions: list[_Region]) -> list[tuple[str, float]]:
-        """(best replacement or KEEP, its margin over keeping in nats) for each region.
+    def _beam(self, regions: list[_Region]) -> list[list[tuple[str, float]]]:
+        """The rewriter's own proposals for each region: (text, margin over keeping, in nats).
 
         Generation may not start with <keep>, so the decoder always offers its best *change*; the
-        change then has to beat <keep> by the margin. With ``num_candidates`` > 1, beam search
-        offers several and the one with the largest margin is taken.
+        change then has to beat <keep>. ``extra["num_candidates"]`` > 1 asks beam search for more.
         """
-        out: list[tuple[str, float]] = []
+        out: list[list[tuple[str, float]]] = []
         n = max(1, int(self.inference.extra.get("num_candidates", 1)))
         bs = self.inference.batch_size
         tok = self.tokenizer
@@ -190,17 +202,57 @@ class NeuralStage:
             lp_keep = self._sequence_logprob(enc, keep).repeat_interleave(n)
             for row, region in enumerate(batch):
                 old = region.sentence[region.start:region.end]
-                best: tuple[str, float] = (KEEP, float("-inf"))
+                found: dict[str, float] = {}
                 for j in range(row * n, row * n + n):
                     ids = [i for i in cands[j].tolist() if i != tok.pad_token_id]
                     if tok.eos_token_id not in ids:
                         continue  # ran out of length: not a finished answer
                     text = tok.decode(ids[:ids.index(tok.eos_token_id)], skip_special_tokens=False)
-                    margin = float(lp_cand[j] - lp_keep[j])
-                    if text != old and margin > best[1]:
-                        best = (text, margin)
-                out.append(best if best[0] != KEEP else (KEEP, 0.0))
+                    if text != old and text not in found:
+                        found[text] = float(lp_cand[j] - lp_keep[j])
+                out.append(list(found.items()))
         return out
+
+    @torch.inference_mode()
+    def _margins(self, items: list[tuple[str, int, int, str]]) -> list[float]:
+        """The rewriter's margin (ln P(text) - ln P(<keep>)) for replacing ``sentence[start:end]``."""
+        tok = self.tokenizer
+        out: list[float] = []
+        bs = self.inference.batch_size
+        for k in range(0, len(items), bs):
+            batch = items[k:k + bs]
+            marked = [mark(sent, a, b, self.inference.context_words) for sent, a, b, _ in batch]
+            enc = tok(marked, padding=True, return_tensors="pt")
+            labels = tok([text for *_, text in batch], padding=True, return_tensors="pt")["input_ids"]
+            keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(batch))
+            out.extend((self._sequence_logprob(enc, labels) - self._sequence_logprob(enc, keep)).tolist())
+        return out
+
+    def _options(self, regions: list[_Region]) -> list[list[Option]]:
+        """The rewriter's proposals for each region, with their n-gram gains when there is a model."""
+        options: list[list[Option]] = []
+        for region, proposals in zip(regions, self._beam(regions)):
+            found = [Option(region.start, region.end, text, margin, None, "rewriter") for text, margin in proposals]
+            if self.lm is not None:
+                for o, gain in zip(found, self._lm_gains(region.sentence, [(o.start, o.end, o.text) for o in found])):
+                    o.gain = gain
+            options.append(found)
+        return options
+
+    def _lm_gains(self, sentence: str, changes: list[tuple[int, int, str]]) -> list[float]:
+        """How much each change raises the n-gram score of ``sentence`` (nats).
+
+        A word the n-gram model never saw scores as badly as possible, so replacing it by any common
+        word looks like a big gain; the model cannot judge such words, so those gains count 0.
+        """
+        if not changes:
+            return []
+        gains = self.lm.gains(sentence, [sentence[:a] + text + sentence[b:] for a, b, text in changes])
+        for k, (a, b, text) in enumerate(changes):
+            removed = set(lm_tokens(sentence[a:b])) - set(lm_tokens(text))
+            if any(not self.lm.knows(w) for w in removed):
+                gains[k] = min(gains[k], 0.0)
+        return gains
 
     def _sequence_logprob(self, enc, labels: torch.Tensor) -> torch.Tensor:
         labels = labels.clone()
@@ -215,33 +267,128 @@ class NeuralStage:
         picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
         return (picked * mask).sum(-1)
 
-    def candidates_many(self, texts: list[str]) -> list[list[tuple[Edit, float]]]:
-        """Every rewrite the model would make in each text, whatever its margin, with that margin."""
-        per_text = self._regions_many(texts)
+    def choices_many(self, texts: list[str]) -> list[list[RegionChoice]]:
+        """For each text, every permitted option found, whatever its scores.
+
+        Two sources: the detector's regions with the rewriter's proposals, and (with an n-gram
+        model) the rule-made alternatives of every sentence that most raise its n-gram score.
+        Thresholds are applied afterwards (:func:`choose_edits`), so calibration can try many
+        settings on one model pass.
+        """
+        scan = self._scan(texts)
+        per_text = self._regions_of(scan, len(texts))
         flat = [(k, region) for k, regions in enumerate(per_text) for region in regions]
-        found: list[list[tuple[Edit, float]]] = [[] for _ in texts]
-        if not flat:
-            return found
-        for (k, region), (cand, margin) in zip(flat, self._rewrite([r for _, r in flat])):
-            old = region.sentence[region.start:region.end]
-            if cand == KEEP or cand == old or any(m in cand for m in (KEEP, "<span>", "</span>")):
-                continue
-            if not allowed(old, cand, region.sentence[:region.start]):
-                continue
-            start = region.sent_start + region.start
-            confidence = region.score / (1.0 + math.exp(-margin))
-            found[k].append((Edit(start, start + len(old), old, cand, self.name,
-                                  f"neural: detector p={region.score:.2f}; rewrite preferred over "
-                                  f"keeping by {margin:.1f} nats", round(min(1.0, confidence), 4)), margin))
+        found: list[list[RegionChoice]] = [[] for _ in texts]
+        options = self._options([r for _, r in flat]) if flat else []
+        for (k, region), opts in zip(flat, options):
+            kept = [o for o in opts if self._permitted(region.sentence, o)]
+            if kept:
+                found[k].append(RegionChoice(region.sent_start, region.sentence, region.score, kept))
+        if self.lm is not None:
+            for k, choice in self._rule_choices(scan):
+                found[k].append(choice)
         return found
 
-    def candidates(self, text: str) -> list[tuple[Edit, float]]:
-        return self.candidates_many([text])[0]
+    @staticmethod
+    def _permitted(sentence: str, o: Option) -> bool:
+        old = sentence[o.start:o.end]
+        if o.text == old or any(m in o.text for m in (KEEP, "<span>", "</span>")):
+            return False
+        return allowed(old, o.text, sentence[:o.start])
+
+    def _rule_choices(self, scan) -> list[tuple[int, RegionChoice]]:
+        """The best rule-made alternatives of each sentence by n-gram gain, judged by the rewriter."""
+        per_window = []
+        for owner, offset, piece, scored in scan:
+            alts = [a for a in alternatives(piece)
+                    if self._permitted(piece, Option(a.start, a.end, a.text, 0.0, None, a.kind))]
+            per_window.append(alts)
+        wanted: list[tuple[int, Alternative, float]] = []
+        for w, alts in enumerate(per_window):
+            piece = scan[w][2]
+            gains = self.lm.gains(piece, [apply_alternative(piece, a) for a in alts])
+            ranked = sorted(zip(gains, range(len(alts))), reverse=True)[:self.inference.lm_alternatives]
+            wanted.extend((w, alts[i], gain) for gain, i in ranked if gain > 0)
+        margins = self._margins([(scan[w][2], a.start, a.end, a.text) for w, a, _ in wanted])
+        out = []
+        for (w, alt, gain), margin in zip(wanted, margins):
+            owner, offset, piece, scored = scan[w]
+            score = max([p for a, b, p in scored if a < alt.end and b > alt.start] or [0.0])
+            out.append((owner, RegionChoice(offset, piece, score,
+                                            [Option(alt.start, alt.end, alt.text, margin, gain, alt.kind)])))
+        return out
 
     def propose_many(self, texts: list[str]) -> list[list[Edit]]:
         """``propose`` for many texts at once (one batched pass: much faster for short texts)."""
-        margin = self.inference.rewrite_margin
-        return [[edit for edit, m in found if m >= margin] for found in self.candidates_many(texts)]
+        return [choose_edits(choices, self.inference.rewrite_margin, self.inference.lm_min_gain, self.name)
+                for choices in self.choices_many(texts)]
 
     def propose(self, text: str) -> list[Edit]:
         return self.propose_many([text])[0]
+
+
+@dataclass
+class Option:
+    """One way to change a region: replace ``sentence[start:end]`` with ``text``.
+
+    ``margin``: the rewriter's preference for it over keeping (nats); ``gain``: how much it raises
+    the sentence's n-gram score (nats; None without an n-gram model); ``kind``: where it came from.
+    """
+
+    start: int
+    end: int
+    text: str
+    margin: float
+    gain: float | None
+    kind: str
+
+    @property
+    def evidence(self) -> float:
+        """Log-odds for the change over keeping: the rewriter's margin plus the n-gram gain."""
+        return self.margin + (self.gain or 0.0)
+
+
+@dataclass
+class RegionChoice:
+    """A flagged region of a document and its options; ``pick`` applies the thresholds."""
+
+    sent_start: int
+    sentence: str
+    score: float
+    options: list[Option]
+
+    def pick(self, min_margin: float, min_gain: float) -> Option | None:
+        """The option with the most evidence, if it has enough; else None (leave it alone).
+
+        Evidence is the rewriter's margin plus the n-gram gain: both are log-odds of the change
+        against keeping the text, so adding them multiplies two independent judges' odds. It must
+        reach ``min_margin``, and the n-gram gain alone must reach ``min_gain``.
+        """
+        good = [o for o in self.options
+                if o.evidence >= min_margin and (o.gain is None or o.gain >= min_gain)]
+        return max(good, key=lambda o: o.evidence, default=None)
+
+    def make_edit(self, o: Option, stage: str = "neural") -> Edit:
+        start = self.sent_start + o.start
+        old = self.sentence[o.start:o.end]
+        confidence = 1.0 / (1.0 + math.exp(-o.evidence))
+        gain = "" if o.gain is None else f", n-gram score +{o.gain:.1f} nats"
+        return Edit(start, start + len(old), old, o.text, stage,
+                    f"neural: {o.kind} (detector p={self.score:.2f}); rewriter prefers it to keeping by "
+                    f"{o.margin:.1f} nats{gain}", round(min(1.0, confidence), 4))
+
+
+def choose_edits(choices: list[RegionChoice], min_margin: float, min_gain: float,
+                 stage: str = "neural") -> list[Edit]:
+    """The edits made at these thresholds; where two overlap, the one with more evidence wins."""
+    picked = []
+    for choice in choices:
+        option = choice.pick(min_margin, min_gain)
+        if option is not None:
+            picked.append((option.evidence, choice, option))
+    edits: list[Edit] = []
+    for _, choice, option in sorted(picked, key=lambda x: -x[0]):
+        edit = choice.make_edit(option, stage)
+        if all(edit.start >= e.end or edit.end <= e.start for e in edits):
+            edits.append(edit)
+    return sorted(edits, key=lambda e: e.start)

@@ -13,6 +13,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import torch
@@ -223,11 +224,15 @@ def train(model: UnmangleModel, data: TokenisedExamples, settings: TrainSettings
 
 
 def export_model(model: UnmangleModel, tokenizer_dir: str | Path, out_dir: str | Path,
-                 inference: InferenceSettings, training_info: dict) -> Path:
-    """Write a complete model folder atomically: weights (bf16), config, tokenizer, metadata."""
+                 inference: InferenceSettings, training_info: dict, *,
+                 extra_files: Sequence[str | Path] = ()) -> Path:
+    """Write a complete model folder atomically: weights (bf16), config, tokenizer, metadata, and
+    ``extra_files`` copied in by name (the n-gram model)."""
     with atomic_folder(out_dir) as tmp:
         model.to("cpu").save(tmp)
         shutil.copy(Path(tokenizer_dir) / "tokenizer.json", tmp / "tokenizer.json")
+        for path in extra_files:
+            shutil.copy(path, tmp / Path(path).name)
         write_metadata(tmp, inference, training_info)
     return Path(out_dir)
 

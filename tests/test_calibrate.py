@@ -1,0 +1,43 @@
+"""Threshold calibration: which settings count as safe, and which safe one is chosen."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("sentencepiece")
+
+from conftest import TINY_PAIRS
+from unmangle.neural.calibrate import CalibrationRow, calibrate
+from unmangle.neural.stage import NeuralStage
+
+
+def _scores(f05: float, ter: float, ter_identity: float, unchanged: int, n: int) -> dict:
+    return {"edit_prf": {"f0.5": f05}, "ter": ter, "ter_identity": ter_identity,
+            "no_harm": {"n": n, "unchanged": unchanged, "share": unchanged / n if n else 0.0}}
+
+
+def test_safe_means_no_harm_floor_and_no_ter_rise_on_damaged_sets():
+    row = CalibrationRow(0.5, 8.0, 0.0, {
+        "synthetic": _scores(0.3, 4.4, 4.7, 244, 245),
+        "clean": _scores(0.0, 0.03, 0.0, 597, 600),  # TER rises on clean text by definition
+    })
+    assert row.ok({"synthetic": 0.99, "clean": 0.995})
+    assert not row.ok({"synthetic": 0.99, "clean": 0.996})
+    assert row.f05() == pytest.approx(0.3)  # clean sets do not count towards F0.5
+    worse = CalibrationRow(0.5, 8.0, 0.0, {"synthetic": _scores(0.3, 4.8, 4.7, 245, 245)})
+    assert not worse.ok(0.99)
+
+
+def test_calibrate_tries_the_whole_grid_and_restores_the_stage(tiny_model_dir):
+    out, _ = tiny_model_dir
+    stage = NeuralStage.from_dir(out)
+    before = stage.inference.detect_threshold
+    sets = {"pairs": TINY_PAIRS[:6], "clean": [(t, t) for _, t in TINY_PAIRS[:4]]}
+    best, rows = calibrate(stage, sets, detect_thresholds=[0.3, 0.9], margins=[0.0, 1e9], gains=[0.0, 2.0],
+                           progress=False)
+    assert len(rows) == 4  # no n-gram model here: one gain value per (detect, margin)
+    assert stage.inference.detect_threshold == before
+    # an unreachable margin changes nothing, so it is always safe
+    safe = [r for r in rows if r.rewrite_margin == 1e9]
+    assert all(r.ok(0.99) for r in safe)
+    assert best is not None and best.ok(0.99)

@@ -1,0 +1,98 @@
+"""How the neural stage decides: evidence from two judges, leave-alone by default, overlaps."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+pytest.importorskip("sentencepiece")
+
+from unmangle import Repairer, apply_edits
+from unmangle.neural.model import NGRAM_FILE
+from unmangle.neural.model_dir import ModelFolderError
+from unmangle.neural.stage import NeuralStage, Option, RegionChoice, choose_edits
+from unmangle.ngram import NgramLM
+
+from conftest import TINY_PAIRS
+
+SENTENCE = "The talks was held on Geneva."
+
+
+def _choice(*options: Option, start: int = 0) -> RegionChoice:
+    return RegionChoice(start, SENTENCE, 0.9, list(options))
+
+
+def test_evidence_adds_both_judges_and_must_reach_the_threshold():
+    was = SENTENCE.index(" was")
+    weak = Option(was, was + 4, " were", margin=1.0, gain=0.5, kind="substitute")
+    assert weak.evidence == pytest.approx(1.5)
+    assert _choice(weak).pick(2.0, 0.0) is None  # not enough evidence: leave it alone
+    assert _choice(weak).pick(1.0, 0.0) is weak
+    assert _choice(weak).pick(1.0, 1.0) is None  # the n-gram gain alone is below its floor
+
+
+def test_without_an_ngram_model_only_the_margin_counts():
+    was = SENTENCE.index(" was")
+    option = Option(was, was + 4, " were", margin=3.0, gain=None, kind="rewriter")
+    assert _choice(option).pick(2.5, 100.0) is option
+
+
+def test_the_option_with_most_evidence_wins_and_overlaps_keep_the_stronger():
+    was = SENTENCE.index(" was")
+    on = SENTENCE.index(" on")
+    a = Option(was, was + 4, " were", margin=2.0, gain=3.0, kind="substitute")
+    b = Option(was, was + 4, " is", margin=1.0, gain=1.0, kind="substitute")
+    assert _choice(a, b).pick(0.0, 0.0) is a
+    # a second region overlapping the first: the one with more evidence is kept
+    wide = Option(was, on + 3, " were held in", margin=1.0, gain=1.0, kind="rewriter")
+    far = Option(on, on + 3, " in", margin=4.0, gain=4.0, kind="substitute")
+    edits = choose_edits([_choice(a), _choice(wide), _choice(far)], 0.0, 0.0)
+    assert [e.new for e in edits] == [" were", " in"]
+    assert apply_edits(SENTENCE, edits) == "The talks were held in Geneva."
+    assert all(0.5 < e.confidence <= 1.0 for e in edits)
+    assert "n-gram" in edits[0].reason
+
+
+@pytest.fixture(scope="module")
+def model_with_ngram(tiny_model_dir, tmp_path_factory):
+    out, _ = tiny_model_dir
+    folder = tmp_path_factory.mktemp("ngram") / "model"
+    shutil.copytree(out, folder)
+    clean = [t for _, t in TINY_PAIRS] + ["The talks were held in Geneva."] * 5
+    NgramLM.build(clean).save(folder / NGRAM_FILE)
+    return folder
+
+
+def test_stage_loads_the_ngram_model_and_proposes_rule_made_fixes(model_with_ngram):
+    stage = NeuralStage.from_dir(model_with_ngram)
+    assert stage.lm is not None
+    stage.inference.lm_min_gain = 0.0  # the tiny model's thresholds accept everything else
+    choices = stage.choices_many([SENTENCE])[0]
+    kinds = {o.kind for c in choices for o in c.options}
+    assert kinds & {"substitute", "delete", "insert", "swap", "undouble"}
+    assert all(o.gain is not None for c in choices for o in c.options)
+    result = Repairer.load(model_with_ngram).repair_document(SENTENCE)
+    assert apply_edits(SENTENCE, result.edits) == result.text
+
+
+def test_damaged_ngram_file_is_named(model_with_ngram, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(model_with_ngram, broken)
+    (broken / NGRAM_FILE).write_bytes(b"not a zip file")
+    with pytest.raises(ModelFolderError, match="damaged"):
+        NeuralStage.from_dir(broken)
+
+
+def test_finetuned_folder_keeps_the_ngram_model(model_with_ngram, tmp_path):
+    import json
+
+    from unmangle.finetuning import finetune_from_files
+
+    train = tmp_path / "train.jsonl"
+    train.write_text("".join(json.dumps({"source": s, "target": t}) + "\n" for s, t in TINY_PAIRS),
+                     encoding="utf-8")
+    out = tmp_path / "tuned"
+    finetune_from_files(train=str(train), base=str(model_with_ngram), out=str(out), steps=1, batch_size=8,
+                        device="cpu")
+    assert (out / NGRAM_FILE).read_bytes() == (model_with_ngram / NGRAM_FILE).read_bytes()

@@ -1,0 +1,78 @@
+"""The trigram model: exact counts, stupid-backoff scores, vectorised scoring, file format."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from unmangle.ngram import NgramFormatError, NgramLM, lm_tokens
+
+CORPUS = [
+    "The talks were held in Geneva.",
+    "The talks were held in New York.",
+    "The meeting was held in Geneva.",
+    "We are committed to peace in the region.",
+    "We are committed to the rule of law.",
+] * 3
+
+
+@pytest.fixture(scope="module")
+def lm() -> NgramLM:
+    return NgramLM.build(CORPUS, min_count=2, min_word_count=2)
+
+
+def test_tokens_are_lowercased_with_digits_folded():
+    assert lm_tokens("In 2021, Tencent’s shares rose 35%.") == [
+        "in", "0000", ",", "tencent's", "shares", "rose", "00", "%", "."]
+
+
+def test_scores_follow_stupid_backoff(lm):
+    scores = lm.token_scores(lm_tokens("The talks were held in Geneva."))
+    # "the" after <s>: bigram (<s>, the) 9 times out of 15 sentences
+    assert scores[0] == pytest.approx(math.log(9 / 15))
+    # "talks" after (<s>, the): trigram seen 6 times, context (<s>, the) 9 times
+    assert scores[1] == pytest.approx(math.log(6 / 9))
+
+
+def test_unseen_word_gets_the_floor_score(lm):
+    scores = lm.token_scores(["zebra"])
+    assert scores[0] == pytest.approx(2 * math.log(0.4) + math.log(0.5 / lm.total))
+
+
+def test_fluent_beats_garbled(lm):
+    assert lm.score("The talks were held in Geneva.") > lm.score("The talks were held on Geneva.")
+    assert lm.score("We are committed to peace.") > lm.score("We are are committed to peace.")
+
+
+def test_score_many_matches_one_by_one(lm):
+    texts = ["The talks were held in Geneva.", "", "Geneva", "We are committed to the region ."]
+    assert np.allclose(lm.score_many(texts), [lm.score(t) for t in texts])
+
+
+def test_gains_are_per_token_so_deletions_get_no_free_bonus(lm):
+    sentence = "We are committed to peace in the region."
+    gains = lm.gains(sentence, [sentence, "We are committed to peace in region."])
+    assert gains[0] == pytest.approx(0.0)
+    assert gains[1] < 0  # dropping "the" shortens the sentence but reads worse
+
+
+def test_save_and_load_round_trip(lm, tmp_path):
+    path = tmp_path / "lm.npz"
+    lm.save(path)
+    again = NgramLM.load(path)
+    assert again.vocab == lm.vocab
+    assert again.meta == lm.meta
+    for text in CORPUS[:5] + ["unknown words here"]:
+        assert again.score(text) == pytest.approx(lm.score(text))
+
+
+def test_damaged_file_is_reported(lm, tmp_path):
+    path = tmp_path / "lm.npz"
+    np.savez(path, header=np.frombuffer(b'{"format_version": 99}', dtype=np.uint8))
+    with pytest.raises(NgramFormatError, match="format 99"):
+        NgramLM.load(path)
+    np.savez(path, header=np.frombuffer(b'{"format_version": 1}', dtype=np.uint8))
+    with pytest.raises(NgramFormatError, match="lacks"):
+        NgramLM.load(path)
