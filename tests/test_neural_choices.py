@@ -96,3 +96,14 @@ def test_finetuned_folder_keeps_the_ngram_model(model_with_ngram, tmp_path):
     finetune_from_files(train=str(train), base=str(model_with_ngram), out=str(out), steps=1, batch_size=8,
                         device="cpu")
     assert (out / NGRAM_FILE).read_bytes() == (model_with_ngram / NGRAM_FILE).read_bytes()
+
+
+def test_words_the_ngram_model_never_saw_earn_no_gain_when_removed(model_with_ngram):
+    stage = NeuralStage.from_dir(model_with_ngram)
+    sentence = "The talks were held in Zorblax."
+    at = sentence.index(" Zorblax")
+    gone = stage._lm_gains(sentence, [(at, at + 8, " Geneva")])[0]
+    assert gone <= 0.0  # "Zorblax" would vanish: the n-gram model cannot judge that
+    doubled = "The talks were held in Zorblax Zorblax."
+    at = doubled.rindex(" Zorblax")
+    assert stage._lm_gains(doubled, [(at, at + 8, "")])[0] > 0  # the word stays: undoubling counts

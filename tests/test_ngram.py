@@ -51,11 +51,16 @@ def test_score_many_matches_one_by_one(lm):
     assert np.allclose(lm.score_many(texts), [lm.score(t) for t in texts])
 
 
-def test_gains_are_per_token_so_deletions_get_no_free_bonus(lm):
+def test_gains_take_the_more_cautious_of_total_and_per_token_readings(lm):
     sentence = "We are committed to peace in the region."
-    gains = lm.gains(sentence, [sentence, "We are committed to peace in region."])
-    assert gains[0] == pytest.approx(0.0)
-    assert gains[1] < 0  # dropping "the" shortens the sentence but reads worse
+    variants = [sentence, "We are committed to peace in region.",
+                "We are committed to the rule of law in the region.", "We are committed to peace on the region."]
+    n = len(lm_tokens(sentence)) + 1  # tokens and the sentence end
+    for variant, gain in zip(variants, lm.gains(sentence, variants)):
+        total = lm.score(variant) - lm.score(sentence)
+        per_token = (lm.score(variant) / (len(lm_tokens(variant)) + 1) - lm.score(sentence) / n) * n
+        assert gain == pytest.approx(min(total, per_token))
+    assert lm.gains(sentence, [sentence])[0] == pytest.approx(0.0)
 
 
 def test_save_and_load_round_trip(lm, tmp_path):

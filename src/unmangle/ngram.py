@@ -194,11 +194,17 @@ class NgramLM:
         return float(self.token_scores(lm_tokens(text)).sum())
 
     def gains(self, sentence: str, variants: Sequence[str]) -> list[float]:
-        """How much each variant improves on ``sentence``: the change in mean score per token,
-        times the sentence's length (nats). Mean, not total: a total favours every deletion."""
+        """How much each variant improves on ``sentence`` (nats), conservatively.
+
+        Sentence scores depend on length: a total favours every deletion, a mean per token favours
+        padding with easy words ("network" -> "the international community"). A gain is therefore
+        the smaller of the two readings: the change in total score, and the change in mean score
+        per token times the sentence's length. Equal lengths make them the same.
+        """
         scores, lengths = self.score_and_length_many([sentence, *variants])
-        base = scores[0] / lengths[0]
-        return [float((s / n - base) * lengths[0]) for s, n in zip(scores[1:], lengths[1:])]
+        base_mean = scores[0] / lengths[0]
+        return [float(min(s - scores[0], (s / n - base_mean) * lengths[0]))
+                for s, n in zip(scores[1:], lengths[1:])]
 
     def knows(self, word: str) -> bool:
         """Whether ``word`` (as :func:`lm_tokens` writes it) is in the vocabulary."""

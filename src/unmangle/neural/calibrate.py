@@ -60,7 +60,8 @@ def calibrate(stage: NeuralStage, sets: dict[str, list[tuple[str, str]]], *,
     identity = {name: corpus_scores([s for s, _ in p], [s for s, _ in p], [t for _, t in p])
                 for name, p in prepared.items()}
     rows: list[CalibrationRow] = []
-    saved = stage.inference.detect_threshold
+    saved = stage.inference.detect_threshold, stage.inference.lm_min_gain
+    stage.inference.lm_min_gain = min(gains)  # collect every option some setting could accept
     try:
         for det in detect_thresholds:
             stage.inference.detect_threshold = det
@@ -81,7 +82,7 @@ def calibrate(stage: NeuralStage, sets: dict[str, list[tuple[str, str]]], *,
                         scores[name] = sc
                     rows.append(CalibrationRow(det, margin, gain, scores))
     finally:
-        stage.inference.detect_threshold = saved
+        stage.inference.detect_threshold, stage.inference.lm_min_gain = saved
     good = [r for r in rows if r.ok(min_no_harm)]
     best = max(good, key=lambda r: (r.f05(), r.rewrite_margin, r.lm_min_gain)) if good else None
     return best, rows

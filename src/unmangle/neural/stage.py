@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from transformers.modeling_outputs import BaseModelOutput
 
 from ..candidates import Alternative, alternatives, apply_alternative
 from ..edits import Edit
@@ -176,6 +177,12 @@ class NeuralStage:
                 for r in self._regions(text)]
 
     # --- rewriting ---------------------------------------------------------------------------
+    def _encode(self, marked: list[str]):
+        """Tokenise and encode rewriter inputs once; generation and scoring reuse the result."""
+        enc = self.tokenizer(marked, padding=True, return_tensors="pt")
+        encoded = self.model.t5.encoder(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])
+        return encoded, enc["attention_mask"]
+
     @torch.inference_mode()
     def _beam(self, regions: list[_Region]) -> list[list[tuple[str, float]]]:
         """The rewriter's own proposals for each region: (text, margin over keeping, in nats).
@@ -189,17 +196,17 @@ class NeuralStage:
         tok = self.tokenizer
         for k in range(0, len(regions), bs):
             batch = regions[k:k + bs]
-            marked = [mark(r.sentence, r.start, r.end, self.inference.context_words) for r in batch]
-            enc = tok(marked, padding=True, return_tensors="pt")
+            encoded, mask = self._encode([mark(r.sentence, r.start, r.end, self.inference.context_words)
+                                          for r in batch])
             gen = self.model.t5.generate(
-                input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
-                max_new_tokens=self.inference.max_new_tokens, num_beams=n, num_return_sequences=n,
-                do_sample=False, bad_words_ids=[[self.keep_id]])
+                encoder_outputs=BaseModelOutput(last_hidden_state=encoded.last_hidden_state),
+                attention_mask=mask, max_new_tokens=self.inference.max_new_tokens, num_beams=n,
+                num_return_sequences=n, do_sample=False, bad_words_ids=[[self.keep_id]])
             cands = gen[:, 1:]  # drop the decoder start token
-            rep = {key: value.repeat_interleave(n, dim=0) for key, value in enc.items()}
             keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(batch))
-            lp_cand = self._sequence_logprob(rep, cands)
-            lp_keep = self._sequence_logprob(enc, keep).repeat_interleave(n)
+            lp_cand = self._sequence_logprob(encoded.last_hidden_state.repeat_interleave(n, dim=0),
+                                             mask.repeat_interleave(n, dim=0), cands)
+            lp_keep = self._sequence_logprob(encoded.last_hidden_state, mask, keep).repeat_interleave(n)
             for row, region in enumerate(batch):
                 old = region.sentence[region.start:region.end]
                 found: dict[str, float] = {}
@@ -221,11 +228,13 @@ class NeuralStage:
         bs = self.inference.batch_size
         for k in range(0, len(items), bs):
             batch = items[k:k + bs]
-            marked = [mark(sent, a, b, self.inference.context_words) for sent, a, b, _ in batch]
-            enc = tok(marked, padding=True, return_tensors="pt")
+            encoded, mask = self._encode([mark(sent, a, b, self.inference.context_words)
+                                          for sent, a, b, _ in batch])
             labels = tok([text for *_, text in batch], padding=True, return_tensors="pt")["input_ids"]
             keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(batch))
-            out.extend((self._sequence_logprob(enc, labels) - self._sequence_logprob(enc, keep)).tolist())
+            hidden = encoded.last_hidden_state
+            out.extend((self._sequence_logprob(hidden, mask, labels)
+                        - self._sequence_logprob(hidden, mask, keep)).tolist())
         return out
 
     def _options(self, regions: list[_Region]) -> list[list[Option]]:
@@ -242,30 +251,33 @@ class NeuralStage:
     def _lm_gains(self, sentence: str, changes: list[tuple[int, int, str]]) -> list[float]:
         """How much each change raises the n-gram score of ``sentence`` (nats).
 
-        A word the n-gram model never saw scores as badly as possible, so replacing it by any common
-        word looks like a big gain; the model cannot judge such words, so those gains count 0.
+        A word the n-gram model never saw scores as badly as possible, so removing it from the
+        sentence looks like a big gain; the model cannot judge such words, so those gains count 0.
         """
         if not changes:
             return []
-        gains = self.lm.gains(sentence, [sentence[:a] + text + sentence[b:] for a, b, text in changes])
-        for k, (a, b, text) in enumerate(changes):
-            removed = set(lm_tokens(sentence[a:b])) - set(lm_tokens(text))
-            if any(not self.lm.knows(w) for w in removed):
+        variants = [sentence[:a] + text + sentence[b:] for a, b, text in changes]
+        gains = self.lm.gains(sentence, variants)
+        for k, ((a, b, _), variant) in enumerate(zip(changes, variants)):
+            gone = set(lm_tokens(sentence[a:b])) - set(lm_tokens(variant))
+            if any(not self.lm.knows(w) for w in gone):
                 gains[k] = min(gains[k], 0.0)
         return gains
 
-    def _sequence_logprob(self, enc, labels: torch.Tensor) -> torch.Tensor:
+    def _sequence_logprob(self, hidden: torch.Tensor, mask: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Sum of log-probabilities of ``labels`` (up to their first end-of-sequence) given encoder
+        states ``hidden``."""
         labels = labels.clone()
         eos = self.tokenizer.eos_token_id
         # everything after the first end-of-sequence is padding
         after = (labels == eos).long().cumsum(-1) - (labels == eos).long() > 0
         labels[after | (labels == self.tokenizer.pad_token_id)] = -100
-        logits = self.model.t5(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+        logits = self.model.t5(encoder_outputs=BaseModelOutput(last_hidden_state=hidden), attention_mask=mask,
                                labels=labels).logits
         logp = torch.log_softmax(logits.float(), -1)
-        mask = labels != -100
+        valid = labels != -100
         picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-        return (picked * mask).sum(-1)
+        return (picked * valid).sum(-1)
 
     def choices_many(self, texts: list[str]) -> list[list[RegionChoice]]:
         """For each text, every permitted option found, whatever its scores.
@@ -297,18 +309,19 @@ class NeuralStage:
         return allowed(old, o.text, sentence[:o.start])
 
     def _rule_choices(self, scan) -> list[tuple[int, RegionChoice]]:
-        """The best rule-made alternatives of each sentence by n-gram gain, judged by the rewriter."""
-        per_window = []
-        for owner, offset, piece, scored in scan:
+        """The best rule-made alternatives of each sentence by n-gram gain, judged by the rewriter.
+
+        Only alternatives whose gain reaches ``lm_min_gain`` can ever be accepted, so only those
+        are passed to the rewriter (most sentences have none: the costly part is skipped).
+        """
+        floor = max(self.inference.lm_min_gain, 0.0)
+        wanted: list[tuple[int, Alternative, float]] = []
+        for w, (_, _, piece, _) in enumerate(scan):
             alts = [a for a in alternatives(piece)
                     if self._permitted(piece, Option(a.start, a.end, a.text, 0.0, None, a.kind))]
-            per_window.append(alts)
-        wanted: list[tuple[int, Alternative, float]] = []
-        for w, alts in enumerate(per_window):
-            piece = scan[w][2]
-            gains = self.lm.gains(piece, [apply_alternative(piece, a) for a in alts])
+            gains = self._lm_gains(piece, [(a.start, a.end, a.text) for a in alts])
             ranked = sorted(zip(gains, range(len(alts))), reverse=True)[:self.inference.lm_alternatives]
-            wanted.extend((w, alts[i], gain) for gain, i in ranked if gain > 0)
+            wanted.extend((w, alts[i], gain) for gain, i in ranked if gain > 0 and gain >= floor)
         margins = self._margins([(scan[w][2], a.start, a.end, a.text) for w, a, _ in wanted])
         out = []
         for (w, alt, gain), margin in zip(wanted, margins):
