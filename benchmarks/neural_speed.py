@@ -3,7 +3,8 @@
 Each configuration runs in its own fresh Python process, so its peak memory (ru_maxrss) and load time
 are its own. Configurations, all in the same run:
 
-- ``import-torch``: a process that only imports torch and transformers (the floor under load time);
+- ``import-torch``: a process that only imports torch (the floor under load time; repair does not
+  import transformers: the model runs through ``unmangle.neural.lean_t5``);
 - ``fast``: deterministic stages only;
 - ``full``: the default pipeline with the bundled model and its calibrated thresholds;
 - ``rewrite-all``: the same model asked to rewrite every region of every sentence (detect threshold 0),
@@ -33,7 +34,7 @@ CHILD = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
 config, path = sys.argv[1], sys.argv[2]
-import torch, transformers
+import torch
 t_import = time.perf_counter()
 if config != "import-torch":
     from unmangle import Repairer

@@ -88,27 +88,49 @@ def test_damaged_files_give_clear_errors(tiny_model_dir, tmp_path, damage):
         NeuralStage.from_dir(broken)
 
 
-def test_fused_inference_modules_match_the_original(tiny_model_dir):
+def test_lean_inference_model_matches_transformers(tiny_model_dir):
+    """Repair runs the model through unmangle.neural.lean_t5; its scores must be transformers'."""
     import torch
 
-    from unmangle.neural.model import fuse_for_inference
+    from unmangle.neural.lean_t5 import LeanT5
+    from unmangle.neural.tokenizer import InferenceTokenizer
 
     out, _ = tiny_model_dir
-    plain = UnmangleModel.load(out)
-    fused = fuse_for_inference(UnmangleModel.load(out))
+    reference = UnmangleModel.load(out)
+    lean = LeanT5.load(out)
     ids = torch.randint(3, 300, (2, 11))
     mask = torch.ones_like(ids)
+    mask[1, 7:] = 0  # padding in the second row
+    labels = torch.randint(3, 300, (2, 4))
     with torch.inference_mode():
-        assert torch.allclose(plain.detect_logits(ids, mask), fused.detect_logits(ids, mask), atol=1e-5)
-        labels = torch.randint(3, 300, (2, 4))
-        a = plain.t5(input_ids=ids, attention_mask=mask, labels=labels).logits
-        b = fused.t5(input_ids=ids, attention_mask=mask, labels=labels).logits
-        assert torch.allclose(a, b, atol=1e-4)
+        hidden = lean.encode(ids, mask)
+        assert torch.allclose(lean.detect_logits(hidden), reference.detect_logits(ids, mask), atol=1e-5)
+        expected = reference.t5(input_ids=ids, attention_mask=mask, labels=labels).logits
+        got = lean.decoder_logits(hidden, mask, lean.shift_right(labels, 0))
+        assert torch.allclose(got, expected, atol=1e-4)
+        greedy = lean.greedy(hidden, mask, 6, eos_id=1, pad_id=0, banned=5)
+        generated = reference.t5.generate(input_ids=ids, attention_mask=mask, max_new_tokens=6, num_beams=1,
+                                          do_sample=False, bad_words_ids=[[5]])[:, 1:]
+        width = min(greedy.shape[1], generated.shape[1])
+        assert torch.equal(greedy[:, :width], generated[:, :width])
+    tok = InferenceTokenizer(out)
+    slow = load_tokenizer(out)
+    texts = ["Users of <span> Ticketok</span> shared it.", "", "Zürich “quoted” 中文\nline"]
+    batch = tok.batch(texts, offsets=True)
+    expected = slow(texts, padding=True, return_tensors="pt", return_offsets_mapping=True)
+    assert torch.equal(batch["input_ids"], expected["input_ids"])
+    assert torch.equal(batch["attention_mask"], expected["attention_mask"])
+    for row, ids_row in enumerate(batch["input_ids"].tolist()):
+        assert tok.decode(ids_row) == slow.decode(ids_row, skip_special_tokens=False)
+        assert [tuple(o) for o in batch["offset_mapping"][row]] == \
+            [tuple(o) for o in expected["offset_mapping"][row].tolist()][:len(batch["offset_mapping"][row])]
 
 
 def test_repair_many_equals_one_by_one(tiny_model_dir):
     out, _ = tiny_model_dir
-    repairer = Repairer.load(out)
+    # unquantised: dynamic int8 quantisation scales activations per batch, so with this tiny
+    # model's near-random scores a different batch can flip a near-tie; batching itself must not
+    repairer = Repairer(stages=[*Repairer(fast=True).stages, NeuralStage.from_dir(out, quantize=False)])
     texts = ["Shares of Tennessee Holdings rose on Monday .", "", "Users of Ticketok shared it.  ",
              "The the company said it would appeal."]
     many = repairer.repair_many(texts)

@@ -40,7 +40,7 @@ class NgramFormatError(ValueError):
 
 def lm_tokens(text: str) -> list[str]:
     """The words the model counts: lower-cased, digits as ``0``, apostrophes straightened."""
-    return [_DIGIT.sub("0", t.lower().replace("’", "'")) for t in _TOKEN.findall(text)]
+    return _TOKEN.findall(_DIGIT.sub("0", text.lower().replace("’", "'")))
 
 
 def _pack(ids: np.ndarray, n: int) -> np.ndarray:

@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 #: Bumped when the folder layout or the meaning of unmangle.json changes.
@@ -143,35 +142,6 @@ class UnmangleModel(nn.Module):
             if buf.is_meta:
                 raise ValueError(f"{model_dir}: buffer {name} was not restored")
         return model.to(dtype).eval()
-
-
-class _FusedRMSNorm(nn.Module):
-    """T5's layer norm (scale only, no mean) as one fused kernel; same weights, same result."""
-
-    def __init__(self, weight: nn.Parameter, eps: float) -> None:
-        super().__init__()
-        self.weight = weight
-        self.eps = eps
-
-    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
-        return F.rms_norm(hidden.float(), (hidden.shape[-1],), self.weight.float(), self.eps).to(hidden.dtype)
-
-
-def fuse_for_inference(model: UnmangleModel) -> UnmangleModel:
-    """Swap T5's Python-level RMS norm and tanh-GELU for PyTorch's fused versions (CPU speed).
-
-    Both are exact re-implementations of the same functions, so outputs agree to rounding (tested).
-    """
-    from transformers.activations import NewGELUActivation
-    from transformers.models.t5.modeling_t5 import T5LayerNorm
-
-    for parent in list(model.modules()):
-        for name, child in list(parent.named_children()):
-            if isinstance(child, T5LayerNorm):
-                setattr(parent, name, _FusedRMSNorm(child.weight, child.variance_epsilon))
-            elif isinstance(child, NewGELUActivation):
-                setattr(parent, name, nn.GELU(approximate="tanh"))
-    return model
 
 
 def _is_tied_copy(key: str) -> bool:

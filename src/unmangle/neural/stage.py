@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from transformers.modeling_outputs import BaseModelOutput
 
 from ..candidates import Alternative, alternatives, apply_alternative
 from ..edits import Edit
@@ -26,9 +25,10 @@ from ..ngram import NgramLM, lm_tokens
 from ..textspans import sentences
 from .examples import chunks, mark
 from .guards import allowed
-from .model import NGRAM_FILE, InferenceSettings, UnmangleModel, fuse_for_inference, read_metadata
+from .lean_t5 import LeanT5
+from .model import NGRAM_FILE, InferenceSettings, read_metadata
 from .model_dir import ModelFolderError, check_model_dir
-from .tokenizer import KEEP, load_tokenizer
+from .tokenizer import KEEP, InferenceTokenizer
 
 #: Longest piece of a sentence the detector reads at once (in chunks); longer ones are windowed.
 _DETECT_WINDOW = 60
@@ -59,7 +59,7 @@ class NeuralStage:
 
     name = "neural"
 
-    def __init__(self, model: UnmangleModel, tokenizer, inference: InferenceSettings,
+    def __init__(self, model: LeanT5, tokenizer: InferenceTokenizer, inference: InferenceSettings,
                  *, threshold: float | None = None, quantize: bool = True,
                  lm: NgramLM | None = None) -> None:
         self.inference = inference
@@ -67,9 +67,9 @@ class NeuralStage:
         if threshold is not None:
             self.inference.rewrite_margin = threshold
         self.tokenizer = tokenizer
-        self.keep_id = tokenizer.convert_tokens_to_ids(KEEP)
-        model = fuse_for_inference(model.float().eval())
-        if quantize and not torch.cuda.is_available():
+        self.keep_id = tokenizer.token_id(KEEP)
+        model = model.float().eval()
+        if quantize:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # quantize_dynamic's deprecation notice
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
@@ -89,8 +89,8 @@ class NeuralStage:
         model_dir = check_model_dir(model_dir)
         try:
             inference, _ = read_metadata(model_dir)
-            model = UnmangleModel.load(model_dir)
-            tokenizer = load_tokenizer(model_dir)
+            model = LeanT5.load(model_dir)
+            tokenizer = InferenceTokenizer(model_dir)
             lm = NgramLM.load(model_dir / NGRAM_FILE) if (model_dir / NGRAM_FILE).exists() else None
         except ValueError as exc:
             raise ModelFolderError(f"model folder {model_dir} is damaged: {exc}") from None
@@ -121,11 +121,11 @@ class NeuralStage:
         bs = self.inference.batch_size
         for k in range(0, len(order), bs):
             idx = order[k:k + bs]
-            enc = self.tokenizer([pieces[i] for i in idx], return_offsets_mapping=True, padding=True,
-                                 return_tensors="pt")
-            probs = torch.sigmoid(self.model.detect_logits(enc["input_ids"], enc["attention_mask"]))
+            enc = self.tokenizer.batch([pieces[i] for i in idx], offsets=True)
+            hidden = self.model.encode(enc["input_ids"], enc["attention_mask"])
+            probs = torch.sigmoid(self.model.detect_logits(hidden))
             for row, i in enumerate(idx):
-                offsets = enc["offset_mapping"][row].tolist()
+                offsets = enc["offset_mapping"][row]
                 p = probs[row].tolist()
                 scored = []
                 tok = 0
@@ -179,45 +179,35 @@ class NeuralStage:
     # --- rewriting ---------------------------------------------------------------------------
     def _encode(self, marked: list[str]):
         """Tokenise and encode rewriter inputs once; generation and scoring reuse the result."""
-        enc = self.tokenizer(marked, padding=True, return_tensors="pt")
-        encoded = self.model.t5.encoder(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])
-        return encoded, enc["attention_mask"]
+        enc = self.tokenizer.batch(marked)
+        return self.model.encode(enc["input_ids"], enc["attention_mask"]), enc["attention_mask"]
 
     @torch.inference_mode()
     def _beam(self, regions: list[_Region]) -> list[list[tuple[str, float]]]:
         """The rewriter's own proposals for each region: (text, margin over keeping, in nats).
 
-        Generation may not start with <keep>, so the decoder always offers its best *change*; the
-        change then has to beat <keep>. ``extra["num_candidates"]`` > 1 asks beam search for more.
+        Greedy decoding may not produce <keep>, so the decoder always offers its best *change*;
+        the change then has to beat <keep>.
         """
         out: list[list[tuple[str, float]]] = []
-        n = max(1, int(self.inference.extra.get("num_candidates", 1)))
         bs = self.inference.batch_size
         tok = self.tokenizer
         for k in range(0, len(regions), bs):
             batch = regions[k:k + bs]
-            encoded, mask = self._encode([mark(r.sentence, r.start, r.end, self.inference.context_words)
-                                          for r in batch])
-            gen = self.model.t5.generate(
-                encoder_outputs=BaseModelOutput(last_hidden_state=encoded.last_hidden_state),
-                attention_mask=mask, max_new_tokens=self.inference.max_new_tokens, num_beams=n,
-                num_return_sequences=n, do_sample=False, bad_words_ids=[[self.keep_id]])
-            cands = gen[:, 1:]  # drop the decoder start token
+            hidden, mask = self._encode([mark(r.sentence, r.start, r.end, self.inference.context_words)
+                                         for r in batch])
+            cands = self.model.greedy(hidden, mask, self.inference.max_new_tokens, tok.eos_token_id,
+                                      tok.pad_token_id, banned=self.keep_id)
             keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(batch))
-            lp_cand = self._sequence_logprob(encoded.last_hidden_state.repeat_interleave(n, dim=0),
-                                             mask.repeat_interleave(n, dim=0), cands)
-            lp_keep = self._sequence_logprob(encoded.last_hidden_state, mask, keep).repeat_interleave(n)
+            margins = self._sequence_logprob(hidden, mask, cands) - self._sequence_logprob(hidden, mask, keep)
             for row, region in enumerate(batch):
+                ids = [i for i in cands[row].tolist() if i != tok.pad_token_id]
+                if tok.eos_token_id not in ids:
+                    out.append([])  # ran out of length: not a finished answer
+                    continue
+                text = tok.decode(ids[:ids.index(tok.eos_token_id)])
                 old = region.sentence[region.start:region.end]
-                found: dict[str, float] = {}
-                for j in range(row * n, row * n + n):
-                    ids = [i for i in cands[j].tolist() if i != tok.pad_token_id]
-                    if tok.eos_token_id not in ids:
-                        continue  # ran out of length: not a finished answer
-                    text = tok.decode(ids[:ids.index(tok.eos_token_id)], skip_special_tokens=False)
-                    if text != old and text not in found:
-                        found[text] = float(lp_cand[j] - lp_keep[j])
-                out.append(list(found.items()))
+                out.append([(text, float(margins[row]))] if text != old else [])
         return out
 
     @torch.inference_mode()
@@ -228,11 +218,10 @@ class NeuralStage:
         bs = self.inference.batch_size
         for k in range(0, len(items), bs):
             batch = items[k:k + bs]
-            encoded, mask = self._encode([mark(sent, a, b, self.inference.context_words)
-                                          for sent, a, b, _ in batch])
-            labels = tok([text for *_, text in batch], padding=True, return_tensors="pt")["input_ids"]
+            hidden, mask = self._encode([mark(sent, a, b, self.inference.context_words)
+                                         for sent, a, b, _ in batch])
+            labels = tok.batch([text for *_, text in batch])["input_ids"]
             keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(batch))
-            hidden = encoded.last_hidden_state
             out.extend((self._sequence_logprob(hidden, mask, labels)
                         - self._sequence_logprob(hidden, mask, keep)).tolist())
         return out
@@ -272,8 +261,7 @@ class NeuralStage:
         # everything after the first end-of-sequence is padding
         after = (labels == eos).long().cumsum(-1) - (labels == eos).long() > 0
         labels[after | (labels == self.tokenizer.pad_token_id)] = -100
-        logits = self.model.t5(encoder_outputs=BaseModelOutput(last_hidden_state=hidden), attention_mask=mask,
-                               labels=labels).logits
+        logits = self.model.decoder_logits(hidden, mask, self.model.shift_right(labels, self.tokenizer.pad_token_id))
         logp = torch.log_softmax(logits.float(), -1)
         valid = labels != -100
         picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)

@@ -94,3 +94,50 @@ def load_tokenizer(model_dir: str | Path):
         tokenizer_file=str(Path(model_dir) / "tokenizer.json"), pad_token=PAD, eos_token=EOS,
         unk_token=UNK, additional_special_tokens=list(MARKERS), clean_up_tokenization_spaces=False,
     )
+
+
+class InferenceTokenizer:
+    """A model folder's ``tokenizer.json`` through the ``tokenizers`` library alone.
+
+    Repair needs only batch encoding (padded, with character offsets) and decoding; doing that
+    without transformers saves half a second of import time. Ids and offsets equal those of
+    :func:`load_tokenizer` (tested).
+    """
+
+    def __init__(self, model_dir: str | Path) -> None:
+        from tokenizers import Tokenizer
+
+        self._tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+        self._tok.no_padding()
+        self._tok.no_truncation()
+        ids = {name: self._tok.token_to_id(name) for name in (PAD, EOS, UNK, *MARKERS)}
+        missing = [name for name, i in ids.items() if i is None]
+        if missing:
+            raise ValueError(f"{Path(model_dir) / 'tokenizer.json'} lacks the tokens {missing}")
+        self.pad_token_id, self.eos_token_id = ids[PAD], ids[EOS]
+        self._ids = ids
+
+    def token_id(self, token: str) -> int:
+        return self._ids[token] if token in self._ids else self._tok.token_to_id(token)
+
+    def __len__(self) -> int:
+        return self._tok.get_vocab_size()
+
+    def batch(self, texts: list[str], *, offsets: bool = False) -> dict:
+        """input_ids and attention_mask (right-padded tensors), and offset lists if asked."""
+        import torch
+
+        encodings = self._tok.encode_batch(texts)
+        width = max((len(e.ids) for e in encodings), default=0)
+        ids = torch.full((len(texts), width), self.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(texts), width), dtype=torch.long)
+        for row, e in enumerate(encodings):
+            ids[row, :len(e.ids)] = torch.tensor(e.ids, dtype=torch.long)
+            mask[row, :len(e.ids)] = 1
+        out = {"input_ids": ids, "attention_mask": mask}
+        if offsets:
+            out["offset_mapping"] = [list(e.offsets) for e in encodings]
+        return out
+
+    def decode(self, ids: list[int]) -> str:
+        return self._tok.decode(ids, skip_special_tokens=False)

@@ -1,0 +1,270 @@
+"""The bundled T5 at repair time, without importing transformers.
+
+Training uses transformers' ``T5ForConditionalGeneration``; repairing needs only its forward pass,
+and importing transformers' modelling code costs more than a second (it pulls in torch's compiler
+and distributed packages). This module re-implements the inference path of the same architecture
+(T5 v1.1: pre-norm RMS layer norms, relative position buckets shared by the layers of a stack,
+unscaled dot-product attention, gated-GELU feed-forward, tied embeddings rescaled by d_model^-0.5)
+over the same ``model.safetensors`` and ``config.json``. Tests check that its scores equal
+transformers' to rounding on a trained model folder.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class _RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.rms_norm(x, (x.shape[-1],), self.weight, self.eps)
+
+
+def _buckets(relative: torch.Tensor, bidirectional: bool, num_buckets: int, max_distance: int) -> torch.Tensor:
+    """T5's relative position buckets (exact for small distances, logarithmic up to max_distance)."""
+    out = torch.zeros_like(relative)
+    if bidirectional:
+        num_buckets //= 2
+        out += (relative > 0).long() * num_buckets
+        relative = relative.abs()
+    else:
+        relative = -torch.clamp(relative, max=0)
+    exact = num_buckets // 2
+    large = exact + (torch.log(relative.float().clamp(min=1) / exact) / math.log(max_distance / exact)
+                     * (num_buckets - exact)).long()
+    large = torch.clamp(large, max=num_buckets - 1)
+    return out + torch.where(relative < exact, relative, large)
+
+
+class _Attention(nn.Module):
+    def __init__(self, d_model: int, heads: int, d_kv: int) -> None:
+        super().__init__()
+        inner = heads * d_kv
+        self.heads, self.d_kv = heads, d_kv
+        self.q = nn.Linear(d_model, inner, bias=False)
+        self.k = nn.Linear(d_model, inner, bias=False)
+        self.v = nn.Linear(d_model, inner, bias=False)
+        self.o = nn.Linear(inner, d_model, bias=False)
+
+    def _split(self, x: torch.Tensor) -> torch.Tensor:
+        return x.view(x.shape[0], x.shape[1], self.heads, self.d_kv).transpose(1, 2)
+
+    def keys_values(self, memory: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self._split(self.k(memory)), self._split(self.v(memory))
+
+    def forward(self, x: torch.Tensor, memory: torch.Tensor | None, bias: torch.Tensor,
+                kv: tuple[torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
+        """``bias``: relative-position bias plus additive mask, broadcastable to (b, h, q, k);
+        ``kv``: keys and values of ``memory`` computed beforehand (decoding reuses them)."""
+        q = self._split(self.q(x))
+        k, v = kv if kv is not None else self.keys_values(memory)
+        weights = torch.softmax(q @ k.transpose(-1, -2) + bias, dim=-1)  # T5 does not scale q.k
+        out = (weights @ v).transpose(1, 2).reshape(x.shape[0], x.shape[1], -1)
+        return self.o(out)
+
+
+class _FeedForward(nn.Module):
+    def __init__(self, d_model: int, d_ff: int) -> None:
+        super().__init__()
+        self.wi_0 = nn.Linear(d_model, d_ff, bias=False)
+        self.wi_1 = nn.Linear(d_model, d_ff, bias=False)
+        self.wo = nn.Linear(d_ff, d_model, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.wo(F.gelu(self.wi_0(x), approximate="tanh") * self.wi_1(x))
+
+
+class _Block(nn.Module):
+    def __init__(self, cfg: dict, cross: bool) -> None:
+        super().__init__()
+        d, eps = cfg["d_model"], cfg["layer_norm_epsilon"]
+        self.self_norm = _RMSNorm(d, eps)
+        self.self_attn = _Attention(d, cfg["num_heads"], cfg["d_kv"])
+        self.cross_norm = _RMSNorm(d, eps) if cross else None
+        self.cross_attn = _Attention(d, cfg["num_heads"], cfg["d_kv"]) if cross else None
+        self.ff_norm = _RMSNorm(d, eps)
+        self.ff = _FeedForward(d, cfg["d_ff"])
+
+    def forward(self, x, self_bias, cross_kv=None, cross_bias=None):
+        h = self.self_norm(x)
+        x = x + self.self_attn(h, h, self_bias)
+        if self.cross_attn is not None:
+            x = x + self.cross_attn(self.cross_norm(x), None, cross_bias, kv=cross_kv)
+        return x + self.ff(self.ff_norm(x))
+
+
+class _Stack(nn.Module):
+    def __init__(self, cfg: dict, layers: int, decoder: bool) -> None:
+        super().__init__()
+        self.decoder = decoder
+        self.num_buckets = cfg["relative_attention_num_buckets"]
+        self.max_distance = cfg.get("relative_attention_max_distance", 128)
+        self.relative_bias = nn.Embedding(self.num_buckets, cfg["num_heads"])
+        self.blocks = nn.ModuleList(_Block(cfg, cross=decoder) for _ in range(layers))
+        self.final_norm = _RMSNorm(cfg["d_model"], cfg["layer_norm_epsilon"])
+
+    def position_bias(self, q_len: int, k_len: int) -> torch.Tensor:
+        relative = torch.arange(k_len)[None, :] - torch.arange(q_len)[:, None]
+        buckets = _buckets(relative, not self.decoder, self.num_buckets, self.max_distance)
+        return self.relative_bias(buckets).permute(2, 0, 1).unsqueeze(0)  # (1, heads, q, k)
+
+
+def _additive(mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """(batch, keys) 1/0 mask -> (batch, 1, 1, keys) additive mask."""
+    return (1.0 - mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+
+
+class LeanT5(nn.Module):
+    """Encoder, decoder and detector head of an unmangle model folder, for inference only."""
+
+    def __init__(self, cfg: dict) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.shared = nn.Embedding(cfg["vocab_size"], cfg["d_model"])
+        self.encoder = _Stack(cfg, cfg["num_layers"], decoder=False)
+        self.decoder = _Stack(cfg, cfg.get("num_decoder_layers") or cfg["num_layers"], decoder=True)
+        self.detector = nn.Linear(cfg["d_model"], 1)
+        # the output projection is the embedding matrix (tied); as a Linear it can be quantised
+        self.lm_head = nn.Linear(cfg["d_model"], cfg["vocab_size"], bias=False)
+        self.start_id = cfg.get("decoder_start_token_id", 0)
+
+    # --- the three things the neural stage asks of a model ----------------------------------
+    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        x = self.shared(input_ids)
+        bias = self.encoder.position_bias(x.shape[1], x.shape[1]) + _additive(attention_mask, x.dtype)
+        for block in self.encoder.blocks:
+            x = block(x, bias)
+        return self.encoder.final_norm(x)
+
+    def detect_logits(self, hidden: torch.Tensor) -> torch.Tensor:
+        """Per-token corruption logits from encoder states, shape (batch, tokens)."""
+        return self.detector(hidden).squeeze(-1)
+
+    def cross_keys_values(self, hidden: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Each decoder layer's keys and values of the encoder states (computed once per batch)."""
+        return [block.cross_attn.keys_values(hidden) for block in self.decoder.blocks]
+
+    def decoder_logits(self, hidden: torch.Tensor, attention_mask: torch.Tensor,
+                       decoder_input_ids: torch.Tensor, *, cross_kv=None, last_only: bool = False) -> torch.Tensor:
+        """Next-token logits at every decoder position (teacher forcing), shape (b, t, vocab);
+        only at the last position with ``last_only``."""
+        y = self.shared(decoder_input_ids)
+        t = y.shape[1]
+        causal = torch.full((t, t), torch.finfo(y.dtype).min).triu(1)
+        self_bias = self.decoder.position_bias(t, t) + causal
+        cross_bias = _additive(attention_mask, y.dtype)
+        cross_kv = cross_kv if cross_kv is not None else self.cross_keys_values(hidden)
+        for block, kv in zip(self.decoder.blocks, cross_kv):
+            y = block(y, self_bias, kv, cross_bias)
+        if last_only:
+            y = y[:, -1:, :]
+        y = self.decoder.final_norm(y) * (self.cfg["d_model"] ** -0.5)  # tied embeddings
+        return self.lm_head(y)
+
+    def shift_right(self, labels: torch.Tensor, pad_id: int) -> torch.Tensor:
+        start = torch.full((labels.shape[0], 1), self.start_id, dtype=labels.dtype)
+        shifted = torch.cat([start, labels[:, :-1]], dim=1)
+        return shifted.masked_fill(shifted == -100, pad_id)
+
+    def greedy(self, hidden: torch.Tensor, attention_mask: torch.Tensor, max_new_tokens: int,
+               eos_id: int, pad_id: int, banned: int | None = None) -> torch.Tensor:
+        """Greedy decoding (the decoder is 3 small layers: re-running it per step is cheap).
+
+        Token ``banned`` is never produced (the stage bans ``<keep>`` so that the decoder always
+        proposes a change). Finished rows are padded with ``pad_id``.
+        """
+        b = hidden.shape[0]
+        out = torch.full((b, 1), self.start_id, dtype=torch.long)
+        done = torch.zeros(b, dtype=torch.bool)
+        cross_kv = self.cross_keys_values(hidden)
+        for _ in range(max_new_tokens):
+            logits = self.decoder_logits(hidden, attention_mask, out, cross_kv=cross_kv, last_only=True)[:, -1, :]
+            if banned is not None:
+                logits[:, banned] = float("-inf")
+            nxt = logits.argmax(-1)
+            nxt = torch.where(done, torch.full_like(nxt, pad_id), nxt)
+            out = torch.cat([out, nxt[:, None]], dim=1)
+            done |= nxt == eos_id
+            if bool(done.all()):
+                break
+        return out[:, 1:]
+
+    # --- loading -------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, model_dir: str | Path) -> "LeanT5":
+        """Read ``config.json`` and ``model.safetensors`` of a model folder (float32 weights)."""
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file
+
+        model_dir = Path(model_dir)
+        try:
+            cfg = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+            cfg.setdefault("relative_attention_num_buckets", 32)
+            cfg.setdefault("layer_norm_epsilon", 1e-6)
+            for key in ("vocab_size", "d_model", "d_ff", "d_kv", "num_heads", "num_layers"):
+                int(cfg[key])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{model_dir / 'config.json'} is not a valid model config: {exc}") from None
+        if cfg.get("feed_forward_proj", "gated-gelu") != "gated-gelu" or not cfg.get("tie_word_embeddings", True):
+            raise ValueError(f"{model_dir / 'config.json'}: only gated-GELU T5 with tied embeddings is supported")
+        try:
+            state = load_file(str(model_dir / "model.safetensors"))
+        except (SafetensorError, OSError, ValueError) as exc:
+            raise ValueError(f"{model_dir / 'model.safetensors'} cannot be read: {exc}") from None
+        # built on the CPU and overwritten: cheaper than the meta device, whose first use imports
+        # torch's compiler (over a second)
+        model = cls(cfg)
+        mapped = {}
+        for key, value in state.items():
+            name = _rename(key)
+            if name is not None:
+                mapped[name] = value.float()
+        missing, unexpected = model.load_state_dict(mapped, strict=False, assign=True)
+        missing = [k for k in missing if k != "lm_head.weight"]
+        if missing or unexpected:
+            raise ValueError(f"{model_dir / 'model.safetensors'} does not match config.json "
+                             f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
+        model.lm_head.weight = model.shared.weight
+        return model.eval()
+
+
+def _rename(key: str) -> str | None:
+    """A transformers T5 weight name -> this module's name (None: not used at inference)."""
+    if key in ("detector.weight", "detector.bias"):
+        return key
+    if not key.startswith("t5."):
+        return key
+    key = key[3:]
+    if key == "shared.weight":
+        return key
+    stack, rest = key.split(".", 1)
+    if stack not in ("encoder", "decoder"):
+        return None
+    if rest == "final_layer_norm.weight":
+        return f"{stack}.final_norm.weight"
+    if rest == "embed_tokens.weight":
+        return None
+    parts = rest.split(".")  # block.{i}.layer.{j}.{module}...
+    i, j, module, tail = parts[1], int(parts[3]), parts[4], ".".join(parts[5:])
+    if module == "SelfAttention" and tail == "relative_attention_bias.weight":
+        return f"{stack}.relative_bias.weight" if i == "0" else None
+    ff_layer = 2 if stack == "decoder" else 1
+    if j == 0:
+        sub = "self_norm" if module == "layer_norm" else "self_attn"
+    elif j == ff_layer:
+        sub = "ff_norm" if module == "layer_norm" else "ff"
+    else:
+        if tail == "relative_attention_bias.weight":
+            return None
+        sub = "cross_norm" if module == "layer_norm" else "cross_attn"
+    return f"{stack}.blocks.{i}.{sub}.{tail}"
