@@ -75,6 +75,8 @@ def main() -> int:
     ap.add_argument("--margins", default="-4,-2,0,2,4,5,6,7,8,10,12",
                     help="rewrite margins to try (evidence: rewriter margin + n-gram gain)")
     ap.add_argument("--gains", default="0,2,4", help="minimum n-gram gains (nats) to try")
+    ap.add_argument("--detector-weights", default="0,0.5,1",
+                    help="weights of the detector's log-odds in the evidence to try")
     ap.add_argument("--clean", type=int, default=300, help="clean UN sentences (plus MLQE-PE post-edits)")
     ap.add_argument("--min-no-harm", type=float, default=0.99,
                     help="share of already-correct inputs to leave unchanged (synthetic, mlqe)")
@@ -98,10 +100,11 @@ def main() -> int:
     t0 = time.time()
     best, rows = calibrate(stage, sets, detect_thresholds=[float(x) for x in args.detect.split(",")],
                            margins=[float(x) for x in args.margins.split(",")],
-                           gains=[float(x) for x in args.gains.split(",")], min_no_harm={"synthetic": args.min_no_harm, "mlqe": args.min_no_harm, "clean": args.min_no_harm_clean},
+                           gains=[float(x) for x in args.gains.split(",")],
+                           detector_weights=[float(x) for x in args.detector_weights.split(",")], min_no_harm={"synthetic": args.min_no_harm, "mlqe": args.min_no_harm, "clean": args.min_no_harm_clean},
                            prepare=fast.repair)
     elapsed = time.time() - t0
-    print(f"{'detect':>6} {'margin':>6} {'gain':>5}  " + "  ".join(f"{n}: F0.5/P/R, TER (id), no-harm" for n in sets))
+    print(f"{'detect':>6} {'margin':>6} {'gain':>5} {'det.w':>5}  " + "  ".join(f"{n}: F0.5/P/R, TER (id), no-harm" for n in sets))
     for r in rows:
         cells = []
         for name, s in r.scores.items():
@@ -110,13 +113,16 @@ def main() -> int:
             cells.append(f"{prf['f0.5']:.3f}/{prf['precision']:.2f}/{prf['recall']:.2f}, "
                          f"{s['ter']:.2f} ({s['ter_identity']:.2f}), {harm:.3f}")
         mark = " <- chosen" if r is best else ""
-        print(f"{r.detect_threshold:>6} {r.rewrite_margin:>6} {r.lm_min_gain:>5}  " + "  ".join(cells) + mark)
+        print(f"{r.detect_threshold:>6} {r.rewrite_margin:>6} {r.lm_min_gain:>5} {r.detector_weight:>5}  "
+              + "  ".join(cells) + mark)
     print(f"calibration took {elapsed:.0f}s on {sum(len(v) for v in sets.values())} pairs")
     if args.report:
         Path(args.report).write_text(json.dumps(
             {"rows": [{"detect_threshold": r.detect_threshold, "rewrite_margin": r.rewrite_margin,
-                       "lm_min_gain": r.lm_min_gain, "scores": r.scores} for r in rows],
-             "best": None if best is None else [best.detect_threshold, best.rewrite_margin, best.lm_min_gain],
+                       "lm_min_gain": r.lm_min_gain, "detector_weight": r.detector_weight,
+                       "scores": r.scores} for r in rows],
+             "best": None if best is None else [best.detect_threshold, best.rewrite_margin, best.lm_min_gain,
+                                                best.detector_weight],
              "command": " ".join(sys.argv)}, indent=1))
     if best is None:
         print("no setting met the no-harm and TER conditions; the model would be switched off "
@@ -129,11 +135,13 @@ def main() -> int:
             inference.detect_threshold = best.detect_threshold
             inference.rewrite_margin = best.rewrite_margin
             inference.lm_min_gain = best.lm_min_gain
+            inference.detector_weight = best.detector_weight
         inference.extra["calibration"] = {
             "command": " ".join(sys.argv), "sets": {k: len(v) for k, v in sets.items()},
             "chosen": None if best is None else {"detect_threshold": best.detect_threshold,
                                                  "rewrite_margin": best.rewrite_margin,
                                                  "lm_min_gain": best.lm_min_gain,
+                                                 "detector_weight": best.detector_weight,
                                                  "scores": {k: {"edit_prf": v["edit_prf"], "ter": v["ter"],
                                                                 "ter_identity": v["ter_identity"],
                                                                 "no_harm": v["no_harm"]}

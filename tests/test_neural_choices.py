@@ -107,3 +107,16 @@ def test_words_the_ngram_model_never_saw_earn_no_gain_when_removed(model_with_ng
     doubled = "The talks were held in Zorblax Zorblax."
     at = doubled.rindex(" Zorblax")
     assert stage._lm_gains(doubled, [(at, at + 8, "")])[0] > 0  # the word stays: undoubling counts
+
+
+def test_detector_weight_adds_the_detectors_log_odds():
+    was = SENTENCE.index(" was")
+    option = Option(was, was + 4, " were", margin=1.0, gain=1.0, kind="substitute")
+    confident = RegionChoice(0, SENTENCE, 0.9, [option])
+    doubtful = RegionChoice(0, SENTENCE, 0.1, [option])
+    assert confident.evidence(option, 1.0) == pytest.approx(2.0 + 2.1972, abs=1e-3)
+    assert doubtful.evidence(option, 1.0) == pytest.approx(2.0 - 2.1972, abs=1e-3)
+    assert confident.evidence(option, 0.0) == doubtful.evidence(option, 0.0) == pytest.approx(2.0)
+    assert doubtful.pick(1.0, 0.0, detector_weight=1.0) is None  # the detector sees no damage here
+    assert confident.pick(1.0, 0.0, detector_weight=1.0) is option
+    assert choose_edits([doubtful], 1.0, 0.0, detector_weight=1.0) == []

@@ -9,6 +9,7 @@ alone on any calibration set.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -21,7 +22,8 @@ class CalibrationRow:
     detect_threshold: float
     rewrite_margin: float
     lm_min_gain: float
-    scores: dict  # per calibration set: metrics dict
+    scores: dict
+    detector_weight: float = 0.0  # per calibration set: metrics dict
 
     def ok(self, min_no_harm: float | dict[str, float]) -> bool:
         for name, s in self.scores.items():
@@ -43,11 +45,12 @@ class CalibrationRow:
 def calibrate(stage: NeuralStage, sets: dict[str, list[tuple[str, str]]], *,
               detect_thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
               margins: Sequence[float] = (-2.0, 0.0, 2.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0),
-              gains: Sequence[float] = (0.0, 2.0, 4.0),
+              gains: Sequence[float] = (0.0, 2.0, 4.0), detector_weights: Sequence[float] = (0.0,),
               min_no_harm: float | dict[str, float] = 0.99, prepare=None, progress: bool = True) -> tuple[CalibrationRow | None, list[CalibrationRow]]:
     """Grid-search (detect_threshold, rewrite_margin, lm_min_gain); returns (best row or None, all rows).
 
     ``gains`` only matters when the stage has an n-gram model; without one a single value is tried.
+    ``detector_weights``: weights of the detector's log-odds in the evidence (see ``RegionChoice``).
     ``min_no_harm`` is one share for every set or a share per set name (0.99 for sets not named).
 
     ``prepare`` maps each source before the neural stage sees it (e.g. the deterministic stages).
@@ -72,18 +75,19 @@ def calibrate(stage: NeuralStage, sets: dict[str, list[tuple[str, str]]], *,
                 for k in tqdm(range(0, len(sources), 64), desc=f"{name}, detect>={det}", disable=not progress):
                     found.extend(stage.choices_many(sources[k:k + 64]))
                 choices[name] = found
-            for margin in margins:
-                for gain in (gains if stage.lm is not None else gains[:1]):
-                    scores = {}
-                    for name, p in prepared.items():
-                        outputs = [apply_edits(s, choose_edits(c, margin, gain)) for (s, _), c in zip(p, choices[name])]
-                        sc = corpus_scores([s for s, _ in p], outputs, [t for _, t in p])
-                        sc["ter_identity"] = identity[name]["ter"]
-                        scores[name] = sc
-                    rows.append(CalibrationRow(det, margin, gain, scores))
+            for margin, gain, weight in itertools.product(
+                    margins, gains if stage.lm is not None else gains[:1], detector_weights):
+                scores = {}
+                for name, p in prepared.items():
+                    outputs = [apply_edits(s, choose_edits(c, margin, gain, detector_weight=weight))
+                               for (s, _), c in zip(p, choices[name])]
+                    sc = corpus_scores([s for s, _ in p], outputs, [t for _, t in p])
+                    sc["ter_identity"] = identity[name]["ter"]
+                    scores[name] = sc
+                rows.append(CalibrationRow(det, margin, gain, scores, weight))
     finally:
         stage.inference.detect_threshold, stage.inference.lm_min_gain = saved
     good = [r for r in rows if r.ok(min_no_harm)]
-    best = max(good, key=lambda r: (r.f05(), r.rewrite_margin, r.lm_min_gain)) if good else None
+    best = max(good, key=lambda r: (r.f05(), r.rewrite_margin, r.lm_min_gain, -r.detector_weight)) if good else None
     return best, rows
 

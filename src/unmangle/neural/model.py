@@ -62,6 +62,8 @@ class InferenceSettings:
     #: alternatives per sentence (the n-gram model's favourites) are judged by the rewriter.
     lm_min_gain: float = 2.0
     lm_alternatives: int = 3
+    #: Weight of the detector's log-odds for the region in an option's evidence (0: not used).
+    detector_weight: float = 0.0
     extra: dict = field(default_factory=dict)
 
 

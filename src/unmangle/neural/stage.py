@@ -321,7 +321,9 @@ class NeuralStage:
 
     def propose_many(self, texts: list[str]) -> list[list[Edit]]:
         """``propose`` for many texts at once (one batched pass: much faster for short texts)."""
-        return [choose_edits(choices, self.inference.rewrite_margin, self.inference.lm_min_gain, self.name)
+        inf = self.inference
+        return [choose_edits(choices, inf.rewrite_margin, inf.lm_min_gain, self.name,
+                             detector_weight=inf.detector_weight)
                 for choices in self.choices_many(texts)]
 
     def propose(self, text: str) -> list[Edit]:
@@ -358,21 +360,29 @@ class RegionChoice:
     score: float
     options: list[Option]
 
-    def pick(self, min_margin: float, min_gain: float) -> Option | None:
+    def evidence(self, o: Option, detector_weight: float = 0.0) -> float:
+        """The option's evidence, plus ``detector_weight`` times the detector's log-odds that the
+        region is damaged (a third judge, weighted by calibration)."""
+        if not detector_weight:
+            return o.evidence
+        p = min(max(self.score, 1e-4), 1 - 1e-4)
+        return o.evidence + detector_weight * math.log(p / (1 - p))
+
+    def pick(self, min_margin: float, min_gain: float, detector_weight: float = 0.0) -> Option | None:
         """The option with the most evidence, if it has enough; else None (leave it alone).
 
         Evidence is the rewriter's margin plus the n-gram gain: both are log-odds of the change
         against keeping the text, so adding them multiplies two independent judges' odds. It must
         reach ``min_margin``, and the n-gram gain alone must reach ``min_gain``.
         """
-        good = [o for o in self.options
-                if o.evidence >= min_margin and (o.gain is None or o.gain >= min_gain)]
-        return max(good, key=lambda o: o.evidence, default=None)
+        good = [o for o in self.options if self.evidence(o, detector_weight) >= min_margin
+                and (o.gain is None or o.gain >= min_gain)]
+        return max(good, key=lambda o: self.evidence(o, detector_weight), default=None)
 
-    def make_edit(self, o: Option, stage: str = "neural") -> Edit:
+    def make_edit(self, o: Option, stage: str = "neural", detector_weight: float = 0.0) -> Edit:
         start = self.sent_start + o.start
         old = self.sentence[o.start:o.end]
-        confidence = 1.0 / (1.0 + math.exp(-o.evidence))
+        confidence = 1.0 / (1.0 + math.exp(-self.evidence(o, detector_weight)))
         gain = "" if o.gain is None else f", n-gram score +{o.gain:.1f} nats"
         return Edit(start, start + len(old), old, o.text, stage,
                     f"neural: {o.kind} (detector p={self.score:.2f}); rewriter prefers it to keeping by "
@@ -380,16 +390,16 @@ class RegionChoice:
 
 
 def choose_edits(choices: list[RegionChoice], min_margin: float, min_gain: float,
-                 stage: str = "neural") -> list[Edit]:
+                 stage: str = "neural", *, detector_weight: float = 0.0) -> list[Edit]:
     """The edits made at these thresholds; where two overlap, the one with more evidence wins."""
     picked = []
     for choice in choices:
-        option = choice.pick(min_margin, min_gain)
+        option = choice.pick(min_margin, min_gain, detector_weight)
         if option is not None:
-            picked.append((option.evidence, choice, option))
+            picked.append((choice.evidence(option, detector_weight), choice, option))
     edits: list[Edit] = []
     for _, choice, option in sorted(picked, key=lambda x: -x[0]):
-        edit = choice.make_edit(option, stage)
+        edit = choice.make_edit(option, stage, detector_weight)
         if all(edit.start >= e.end or edit.end <= e.start for e in edits):
             edits.append(edit)
     return sorted(edits, key=lambda e: e.start)
