@@ -48,8 +48,11 @@ def test_the_option_with_most_evidence_wins_and_overlaps_keep_the_stronger():
     wide = Option(was, on + 3, " were held in", margin=1.0, gain=1.0, kind="rewriter")
     far = Option(on, on + 3, " in", margin=4.0, gain=4.0, kind="substitute")
     edits = choose_edits([_choice(a), _choice(wide), _choice(far)], 0.0, 0.0)
-    assert [e.new for e in edits] == [" were", " in"]
-    assert apply_edits(SENTENCE, edits) == "The talks were held in Geneva."
+    # " in" has the most evidence; " were held in" overlaps it, and " were" is one word away
+    # (each was judged against the unchanged sentence), so both give way
+    assert [e.new for e in edits] == [" in"]
+    assert apply_edits(SENTENCE, edits) == "The talks was held in Geneva."
+    assert [e.new for e in choose_edits([_choice(a), _choice(wide)], 0.0, 0.0)] == [" were"]
     assert all(0.5 < e.confidence <= 1.0 for e in edits)
     assert "n-gram" in edits[0].reason
 
@@ -120,3 +123,17 @@ def test_detector_weight_adds_the_detectors_log_odds():
     assert doubtful.pick(1.0, 0.0, detector_weight=1.0) is None  # the detector sees no damage here
     assert confident.pick(1.0, 0.0, detector_weight=1.0) is option
     assert choose_edits([doubtful], 1.0, 0.0, detector_weight=1.0) == []
+
+
+def test_changes_judged_alone_may_not_be_combined_when_they_touch():
+    sentence = "They invest in the the new rail line on Monday."
+    first = sentence.index(" the")
+    second = first + 4
+    delete = Option(first, first + 4, "", margin=1.0, gain=6.0, kind="delete")
+    undouble = Option(second, second + 4, "", margin=2.0, gain=6.0, kind="undouble")
+    at = sentence.index(" on")
+    far = Option(at, at + 3, " by", margin=1.0, gain=5.0, kind="substitute")  # two words away
+    choices = [RegionChoice(0, sentence, 0.5, [o]) for o in (delete, undouble, far)]
+    edits = choose_edits(choices, 0.0, 0.0)
+    assert apply_edits(sentence, edits) == "They invest in the new rail line by Monday."
+    assert [e.stage for e in edits] == ["neural", "neural"]

@@ -391,15 +391,32 @@ class RegionChoice:
 
 def choose_edits(choices: list[RegionChoice], min_margin: float, min_gain: float,
                  stage: str = "neural", *, detector_weight: float = 0.0) -> list[Edit]:
-    """The edits made at these thresholds; where two overlap, the one with more evidence wins."""
+    """The edits made at these thresholds, strongest evidence first.
+
+    Each option was judged alone against the unchanged sentence, so two changes that touch or sit
+    within one word of each other may not both be made ("in the the new" must not lose both "the"s):
+    the weaker one gives way, as does any overlapping one.
+    """
     picked = []
     for choice in choices:
         option = choice.pick(min_margin, min_gain, detector_weight)
         if option is not None:
             picked.append((choice.evidence(option, detector_weight), choice, option))
-    edits: list[Edit] = []
+    kept: list[tuple[Edit, RegionChoice, Option]] = []
     for _, choice, option in sorted(picked, key=lambda x: -x[0]):
         edit = choice.make_edit(option, stage, detector_weight)
-        if all(edit.start >= e.end or edit.end <= e.start for e in edits):
-            edits.append(edit)
-    return sorted(edits, key=lambda e: e.start)
+        if not any(_conflict(choice, option, other, o) for _, other, o in kept):
+            kept.append((edit, choice, option))
+    return sorted((e for e, _, _ in kept), key=lambda e: e.start)
+
+
+def _conflict(a: RegionChoice, oa: Option, b: RegionChoice, ob: Option) -> bool:
+    """Whether two options overlap, or (in one sentence) have less than two words between them."""
+    a0, a1 = a.sent_start + oa.start, a.sent_start + oa.end
+    b0, b1 = b.sent_start + ob.start, b.sent_start + ob.end
+    if a0 < b1 and b0 < a1:
+        return True
+    if a.sent_start != b.sent_start or a.sentence != b.sentence:
+        return a0 == b1 or b0 == a1
+    gap = a.sentence[min(oa.end, ob.end):max(oa.start, ob.start)]
+    return len(chunks(gap)) < 2
