@@ -81,3 +81,11 @@ def test_damaged_file_is_reported(lm, tmp_path):
     np.savez(path, header=np.frombuffer(b'{"format_version": 1}', dtype=np.uint8))
     with pytest.raises(NgramFormatError, match="lacks"):
         NgramLM.load(path)
+
+
+def test_tiny_or_empty_corpora():
+    lm = NgramLM.build(["One short sentence."], min_count=5)  # no bigram or trigram seen 5 times
+    assert len(lm) == 0
+    assert np.isfinite(lm.score("One short sentence.")) and np.isfinite(lm.score_many(["x y z"])).all()
+    with pytest.raises(ValueError, match="no words"):
+        NgramLM.build(["", "   "])

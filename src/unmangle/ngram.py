@@ -76,6 +76,8 @@ class NgramLM:
               meta: dict | None = None) -> "NgramLM":
         """Count unigrams, bigrams and trigrams of ``sentences`` (one sentence per item)."""
         tokenised = [lm_tokens(s) for s in sentences]
+        if not any(tokenised):
+            raise ValueError("no words to count: the n-gram model needs some clean text")
         words = Counter(w for sent in tokenised for w in sent)
         kept = [w for w, c in words.most_common() if c >= min_word_count][:_MAX_VOCAB - 3]
         vocab = [UNK, BOS, EOS] + kept
@@ -135,6 +137,8 @@ class NgramLM:
 
     @staticmethod
     def _lookup(keys: np.ndarray, counts: np.ndarray, query: np.ndarray) -> np.ndarray:
+        if len(keys) == 0:
+            return np.zeros(len(query), dtype=np.int64)
         pos = np.searchsorted(keys, query)
         pos = np.minimum(pos, len(keys) - 1)
         found = keys[pos] == query
