@@ -80,6 +80,8 @@ def train_from_corpora(spec: CorpusSpec, out_dir: str | Path, *, work_dir: str |
     t0 = time.monotonic()
     clean, pairs = load_corpora(spec)
     log(f"corpora: {len(clean)} clean paragraphs, {len(pairs)} pairs ({time.monotonic() - t0:.0f}s)")
+    # the n-gram model first: it takes seconds, and a problem with it must not cost a training run
+    extra = [build_ngram(clean, pairs, work_dir / NGRAM_FILE, log=log)] if ngram else []
     tok_dir = work_dir / "tokenizer"
     if (tok_dir / "tokenizer.json").exists():
         tokenizer = load_tokenizer(tok_dir)
@@ -113,7 +115,6 @@ def train_from_corpora(spec: CorpusSpec, out_dir: str | Path, *, work_dir: str |
         "rewrite_rows": len(data.rw_inputs), "data_seconds": round(data_seconds, 1),
         "corruption_preset": preset, **summary,
     }
-    extra = [build_ngram(clean, pairs, work_dir / NGRAM_FILE, log=log)] if ngram else []
     export_model(model, tok_dir, out_dir, InferenceSettings(), info, extra_files=extra)
     log(f"wrote {out_dir}")
     return info
