@@ -7,7 +7,7 @@ its own), so the neural stage lists these rewrites for every sentence, ranks the
 model and lets the rewriter judge the best few. Nothing here decides; it only proposes.
 
 Each alternative is *minimal*: it replaces the fewest whole chunks (see
-:func:`unmangle.neural.examples.chunks`) that express the change, the same way training data marks
+:func:`unmangle.textspans.chunks`) that express the change, the same way training data marks
 a region: a deletion covers the deleted chunks, an insertion takes the chunk after it along
 (``" cat"`` -> ``" the cat"``), a swap covers both words. So the rewriter scores each one on the kind
 of input it was trained on.
@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CHUNK = re.compile(r"\s*(?:\w+(?:['’]\w+)*|[^\w\s])", re.UNICODE)
+from .textspans import chunks
+
 
 ARTICLES = ("a", "an", "the")
 #: Prepositions that machine translation confuses with each other; any may stand for any.
@@ -68,7 +69,7 @@ def alternatives(sentence: str, start: int = 0, end: int | None = None) -> list[
     word; swap two neighbouring words. A sentence-initial capital stays at the sentence start.
     """
     end = len(sentence) if end is None else end
-    spans = [m.span() for m in _CHUNK.finditer(sentence)]
+    spans = chunks(sentence)
     toks = [sentence[a:b].lstrip() for a, b in spans]
     gaps = [sentence[a:b][:len(sentence[a:b]) - len(t)] for (a, b), t in zip(spans, toks)]
     is_word = [bool(_WORDLIKE.match(t)) for t in toks]

@@ -11,6 +11,7 @@ from typing import Iterator, NamedTuple
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+_CHUNK = re.compile(r"\s*(?:\w+(?:['’]\w+)*|[^\w\s])", re.UNICODE)
 
 # Words that end in a full stop without ending a sentence.
 _ABBREVIATIONS = frozenset(
@@ -84,3 +85,12 @@ def words(text: str) -> Iterator[Span]:
     """Word tokens (letters/digits with inner hyphens and apostrophes)."""
     for match in _WORD.finditer(text):
         yield Span(match.start(), match.end(), match.group())
+
+
+def chunks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each chunk: leading whitespace plus one word or punctuation mark.
+
+    The unit the neural stage flags and rewrites (``" Tennessee"``, ``" ."``): replacing a run of
+    chunks with any text, or with nothing, always leaves well-formed spacing.
+    """
+    return [m.span() for m in _CHUNK.finditer(text)]

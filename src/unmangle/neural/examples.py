@@ -10,13 +10,12 @@ post-edits) yields training data in the same way.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from ..textspans import chunks
 from .tokenizer import KEEP, SPAN_CLOSE, SPAN_OPEN
 
-_CHUNK = re.compile(r"\s*(?:\w+(?:['’]\w+)*|[^\w\s])", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -27,11 +26,6 @@ class Region:
     src_end: int
     tgt_start: int
     tgt_end: int
-
-
-def chunks(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each chunk: leading whitespace plus one word or punctuation mark."""
-    return [m.span() for m in _CHUNK.finditer(text)]
 
 
 def diff_regions(source: str, target: str, max_gap: int = 0) -> list[Region]:

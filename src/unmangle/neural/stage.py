@@ -4,7 +4,7 @@ Per sentence: the detector scores every token; runs of flagged chunks become reg
 the options are the rewriter's own replacement and, when the model folder holds an n-gram model
 (``ngram.npz``), the rule-made alternatives of :mod:`unmangle.candidates` that most raise the n-gram
 score. Each option's evidence is the rewriter's preference for it over ``<keep>`` (nats) plus, with an
-n-gram model, how much it raises the sentence's n-gram score per token (times the length, nats):
+n-gram model, how much it raises the sentence's n-gram score (:meth:`unmangle.ngram.NgramLM.gains`):
 two independent judges whose log-odds add up. A change is accepted only when its evidence reaches
 ``rewrite_margin`` and its n-gram gain alone reaches ``lm_min_gain``. "Leave it alone" is always a
 candidate.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from ..candidates import Alternative, alternatives, apply_alternative
+from ..candidates import Alternative, alternatives
 from ..edits import Edit
 from ..ngram import NgramLM, lm_tokens
 from ..textspans import sentences
