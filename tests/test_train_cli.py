@@ -48,3 +48,33 @@ def test_ngram_command_builds_and_refuses_evaluation_files(corpora, tmp_path, ca
     assert main(["ngram", "--out", str(out), "--clean", str(dev)]) == 2
     assert "evaluation" in capsys.readouterr().err
     assert main(["ngram", "--out", str(tmp_path / "missing" / "lm.npz"), "--clean", str(clean)]) == 2
+
+
+def test_train_can_start_from_a_model_folder(corpora, tmp_path, capsys):
+    """--init-from continues a model (its weights and tokenizer) with a fresh work directory."""
+    from safetensors.torch import load_file
+
+    clean, pairs = corpora
+    common = ["--clean", str(clean), "--pairs", str(pairs), "--batch-size", "8", "--max-steps", "2",
+              "--warmup-steps", "1", "--device", "cpu", "--no-ngram"]
+    first = tmp_path / "first"
+    assert main(["train", "--out", str(first), "--work-dir", str(tmp_path / "w1"), "--model-size", "tiny",
+                 "--vocab-size", "300", *common]) == 0
+    second = tmp_path / "second"
+    assert main(["train", "--out", str(second), "--work-dir", str(tmp_path / "w2"), "--init-from", str(first),
+                 "--seed", "1", *common]) == 0
+    check_model_dir(second)
+    assert (second / "tokenizer.json").read_bytes() == (first / "tokenizer.json").read_bytes()
+    assert not (tmp_path / "w2" / "tokenizer").exists()
+    training = json.loads((second / "unmangle.json").read_text())["training"]
+    assert training["initialised_from"]["path"] == str(first)
+    assert training["initialised_from"]["steps"] == 2
+    a, b = load_file(str(first / "model.safetensors")), load_file(str(second / "model.safetensors"))
+    assert a.keys() == b.keys()
+    assert any(not (a[k] == b[k]).all() for k in a)  # it trained further
+    assert "initialised from" in capsys.readouterr().out
+    # a folder that is no model is refused with its name, and --resume cannot be combined
+    assert main(["train", "--out", str(tmp_path / "x"), "--init-from", str(tmp_path / "w1"), *common]) == 2
+    assert "unmangle.json" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["train", "--out", str(tmp_path / "x"), "--init-from", str(first), "--resume", *common])

@@ -68,7 +68,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=1, help="processes that build examples")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--resume", action="store_true", help="continue from --work-dir's checkpoint")
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--resume", action="store_true", help="continue from --work-dir's checkpoint")
+    start.add_argument("--init-from", metavar="MODEL_DIR",
+                       help="start from this model folder's weights and tokenizer (fresh optimiser, "
+                       "new corruptions; --model-size and --vocab-size are then ignored)")
     p.add_argument("--summary", metavar="FILE", help="also write the training summary JSON here")
     p.add_argument("--no-ngram", action="store_true",
                    help="do not add the corpora's n-gram model (ngram.npz) to the model folder")
@@ -91,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
         info = train_from_corpora(spec, args.out, work_dir=args.work_dir, model_size=args.model_size,
                                   vocab_size=args.vocab_size, train_settings=ts,
                                   example_settings=ExampleSettings(), workers=args.workers,
-                                  preset=args.preset, resume=args.resume, ngram=not args.no_ngram)
+                                  preset=args.preset, resume=args.resume, ngram=not args.no_ngram,
+                                  init_from=args.init_from)
     except (EvalDataError, FileNotFoundError, ValueError) as exc:
         raise CLIError(str(exc)) from None
     if args.summary:

@@ -68,9 +68,16 @@ def train_from_corpora(spec: CorpusSpec, out_dir: str | Path, *, work_dir: str |
                        train_settings: TrainSettings | None = None,
                        example_settings: ExampleSettings | None = None, workers: int = 1,
                        preset: str = "news", resume: bool = False, ngram: bool = True,
-                       log: Callable = _log) -> dict:
+                       init_from: str | Path | None = None, log: Callable = _log) -> dict:
     """Build a tokenizer and examples from corpora, train, and export a model folder (with the
-    corpora's n-gram model unless ``ngram`` is false)."""
+    corpora's n-gram model unless ``ngram`` is false).
+
+    ``init_from`` names a model folder to continue training from (its weights, architecture and
+    tokenizer; new corruptions of the corpora, a fresh optimiser): the way to add GPU time to a
+    model whose work directory (and checkpoint) is gone."""
+    if init_from is not None and resume:
+        raise ValueError("give either resume (continue the work directory's checkpoint) or init_from "
+                         "(start from a model folder), not both")
     from .tokenizer import build_tokenizer, load_tokenizer
 
     ts = train_settings or TrainSettings()
@@ -83,7 +90,13 @@ def train_from_corpora(spec: CorpusSpec, out_dir: str | Path, *, work_dir: str |
     # the n-gram model first: it takes seconds, and a problem with it must not cost a training run
     extra = [build_ngram(clean, pairs, work_dir / NGRAM_FILE, log=log)] if ngram else []
     tok_dir = work_dir / "tokenizer"
-    if (tok_dir / "tokenizer.json").exists():
+    base_info: dict = {}
+    if init_from is not None:
+        _, base_info = read_metadata(init_from)  # also a clear error for a folder that is no model
+        tok_dir = Path(init_from)
+        tokenizer = load_tokenizer(tok_dir)
+        log(f"tokenizer: from {tok_dir} ({len(tokenizer)} tokens)")
+    elif (tok_dir / "tokenizer.json").exists():
         tokenizer = load_tokenizer(tok_dir)
         log(f"tokenizer: reused {tok_dir} ({len(tokenizer)} tokens)")
     else:
@@ -99,22 +112,37 @@ def train_from_corpora(spec: CorpusSpec, out_dir: str | Path, *, work_dir: str |
         f"in {data_seconds:.0f}s")
     train_rows, held = split_holdout(data, 0.01, ts.seed)
     settings_path = work_dir / "model_settings.json"
-    if resume and settings_path.exists():
-        ms = ModelSettings(**json.loads(settings_path.read_text()))
+    if init_from is not None:
+        model = UnmangleModel.load(init_from)
+        if len(tokenizer) > model.t5.config.vocab_size:
+            raise ValueError(f"{init_from}: tokenizer has {len(tokenizer)} tokens, the model "
+                             f"{model.t5.config.vocab_size}")
+        ms = ModelSettings(**base_info["model_settings"]) if "model_settings" in base_info else None
+        model_size = base_info.get("model_size", "from " + str(init_from))
     else:
-        ms = ModelSettings.preset(model_size)
-        settings_path.write_text(json.dumps(asdict(ms)))
-    model = new_model(ms, len(tokenizer))
+        if resume and settings_path.exists():
+            ms = ModelSettings(**json.loads(settings_path.read_text()))
+        else:
+            ms = ModelSettings.preset(model_size)
+            settings_path.write_text(json.dumps(asdict(ms)))
+        model = new_model(ms, len(tokenizer))
     n_params = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    log(f"model: {model_size} {n_params / 1e6:.1f}M parameters")
+    log(f"model: {model_size} {n_params / 1e6:.1f}M parameters"
+        + (f", initialised from {init_from}" if init_from is not None else ""))
     summary = train(model, train_rows, ts, work_dir, held=held, resume=resume, log=log)
     info = {
-        "model_size": model_size, "parameters": n_params, "model_settings": asdict(ms),
+        "model_size": model_size, "parameters": n_params,
+        "model_settings": asdict(ms) if ms is not None else None,
         "train_settings": asdict(ts), "example_settings": asdict(es), "corpora": asdict(spec),
         "clean_paragraphs": len(clean), "pairs": len(pairs), "detector_rows": len(data.det_ids),
         "rewrite_rows": len(data.rw_inputs), "data_seconds": round(data_seconds, 1),
         "corruption_preset": preset, **summary,
     }
+    if init_from is not None:
+        # what the starting model had already been through, so totals can be stated
+        info["initialised_from"] = {"path": str(init_from), **{
+            k: base_info.get(k) for k in ("steps", "seconds", "examples_seen", "device_name",
+                                          "initialised_from") if k in base_info}}
     export_model(model, tok_dir, out_dir, InferenceSettings(), info, extra_files=extra)
     log(f"wrote {out_dir}")
     return info
