@@ -41,10 +41,12 @@ def test_folder_is_complete_small_and_bf16():
     assert (MODEL / "README.md").is_file()  # the model card
 
 
-def test_default_repairer_runs_the_neural_stage(full):
-    assert full.stage_names[-1] == "neural"
-    assert full.stages[-1].lm is not None  # the bundled trigram model is loaded
-    assert Repairer(fast=True).stage_names == ["normalize", "boilerplate", "duplicates", "lexicon"]
+def test_default_repairer_runs_the_neural_and_capitals_stages(full):
+    assert full.stage_names[-2:] == ["neural", "capitals"]
+    assert full.stages[-2].lm is not None  # the bundled trigram model is loaded...
+    assert full.stages[-1].lm is full.stages[-2].lm  # ...once, shared by both stages
+    assert full.stages[-1].break_min_gain < 1e9  # calibrated (benchmarks/calibrate_capitals.py)
+    assert Repairer(fast=True).stage_names == ["normalize", "boilerplate", "duplicates", "repeats", "lexicon"]
 
 
 def test_clean_sentences_are_left_alone(full):
@@ -67,3 +69,11 @@ def test_no_harm_on_ntrex_sample(full, shared_dir):
         sentences = [json.loads(line)["en"] for line in fh][::10]
     changed = [s for s in sentences if full.repair(s) != s]
     assert len(changed) / len(sentences) <= 0.01, changed[:5]
+
+
+def test_a_lost_sentence_break_is_restored(full):
+    text = ("The US cites concerns about the government's influence to justify its efforts to convince "
+            "affiliates globally Such actions often cite the 2017 law.")
+    result = full.repair_document(text)
+    assert "globally. Such actions" in result.text
+    assert any(e.stage == "capitals" for e in result.edits)

@@ -51,6 +51,7 @@ def test_stage_edits_are_consistent_even_when_accepting_everything(tiny_model_di
     result = repairer.repair_document(text)
     assert apply_edits(text, result.edits) == result.text
     assert "neural" in repairer.stage_names
+    assert "capitals" not in repairer.stage_names  # the folder has no n-gram model to judge with
 
 
 def test_repair_with_strict_threshold_changes_nothing_neural(tiny_model_dir):

@@ -78,3 +78,32 @@ def test_train_can_start_from_a_model_folder(corpora, tmp_path, capsys):
     assert "unmangle.json" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["train", "--out", str(tmp_path / "x"), "--init-from", str(first), "--resume", *common])
+
+
+def test_running_out_of_memory_saves_a_checkpoint_and_says_what_to_do(corpora, tmp_path, capsys, monkeypatch):
+    import torch
+
+    from unmangle.neural.model import UnmangleModel
+
+    clean, pairs = corpora
+    real_loss = UnmangleModel.rewrite_loss
+    calls = {"n": 0}
+
+    def loss_that_runs_out(self, *args):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
+        return real_loss(self, *args)
+
+    monkeypatch.setattr(UnmangleModel, "rewrite_loss", loss_that_runs_out)
+    args = ["train", "--out", str(tmp_path / "model"), "--work-dir", str(tmp_path / "work"),
+            "--clean", str(clean), "--pairs", str(pairs), "--model-size", "tiny", "--vocab-size", "300",
+            "--batch-size", "8", "--max-steps", "4", "--warmup-steps", "1", "--device", "cpu", "--no-ngram"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "out of cpu memory at step 2" in err and "--resume" in err and "--batch-size" in err
+    assert torch.load(tmp_path / "work" / "checkpoint.pt", weights_only=False)["step"] == 2
+    assert not (tmp_path / "model").exists()
+    assert main(args + ["--resume", "--batch-size", "4"]) == 0  # continues from step 2
+    training = json.loads((tmp_path / "model" / "unmangle.json").read_text())["training"]
+    assert training["steps"] == 4

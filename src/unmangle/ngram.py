@@ -15,6 +15,7 @@ are no hash collisions. Loading needs numpy only.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -216,3 +217,14 @@ class NgramLM:
 
     def __len__(self) -> int:
         return len(self.bigram_keys) + len(self.trigram_keys)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str, mtime_ns: int) -> "NgramLM":
+    return NgramLM.load(path)
+
+
+def load_cached(path: str | Path) -> NgramLM:
+    """:meth:`NgramLM.load`, shared by the stages that use the same file (it is only read)."""
+    path = Path(path)
+    return _load_cached(str(path.resolve()), path.stat().st_mtime_ns)

@@ -18,10 +18,13 @@ from .stages.base import Stage
 
 log = logging.getLogger(__name__)
 
-#: Stage names in the order they run. ``neural`` runs only when a model is available.
-DEFAULT_ORDER: tuple[str, ...] = ("normalize", "boilerplate", "duplicates", "lexicon", "neural")
+#: Stage names in the order they run. ``neural`` and ``capitals`` run only when a model folder is
+#: available (``capitals`` needs its n-gram model); ``capitals`` comes last so the neural stage sees
+#: the text its thresholds were calibrated on.
+DEFAULT_ORDER: tuple[str, ...] = ("normalize", "boilerplate", "duplicates", "repeats", "lexicon", "neural",
+                                  "capitals")
 #: Stages that need no model: what ``fast=True`` runs.
-DETERMINISTIC_STAGES: tuple[str, ...] = ("normalize", "boilerplate", "duplicates", "lexicon")
+DETERMINISTIC_STAGES: tuple[str, ...] = ("normalize", "boilerplate", "duplicates", "repeats", "lexicon")
 
 
 @dataclass
@@ -82,6 +85,12 @@ def _build_duplicates(config: RepairerConfig) -> Stage:
     return DuplicatesStage(similarity=config.duplicate_similarity)
 
 
+def _build_repeats(config: RepairerConfig) -> Stage:
+    from .stages.repeats import RepeatsStage
+
+    return RepeatsStage()
+
+
 def _build_lexicon(config: RepairerConfig) -> Stage:
     from .lexicon import Lexicon
     from .stages.lexicon import LexiconStage
@@ -103,12 +112,31 @@ def _build_neural(config: RepairerConfig) -> Stage | None:
     return NeuralStage.from_dir(model_dir, threshold=config.threshold)
 
 
+def _build_capitals(config: RepairerConfig) -> Stage | None:
+    from .neural.model_dir import resolve_model_dir
+
+    model_dir = resolve_model_dir(config.model)
+    if model_dir is None:
+        return None
+    from .neural.model import NGRAM_FILE, read_metadata
+    from .ngram import load_cached
+    from .stages.capitals import CapitalsStage
+
+    if not (Path(model_dir) / NGRAM_FILE).exists():
+        return None
+    inference, _ = read_metadata(model_dir)
+    return CapitalsStage(load_cached(Path(model_dir) / NGRAM_FILE), break_min_gain=inference.break_min_gain,
+                         lower_max_gain=inference.lower_max_gain)
+
+
 STAGE_BUILDERS: dict[str, Callable[[RepairerConfig], Stage | None]] = {
     "normalize": _build_normalize,
     "boilerplate": _build_boilerplate,
     "duplicates": _build_duplicates,
+    "repeats": _build_repeats,
     "lexicon": _build_lexicon,
     "neural": _build_neural,
+    "capitals": _build_capitals,
 }
 
 

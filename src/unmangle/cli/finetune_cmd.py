@@ -41,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..finetuning import FinetuneError, finetune_from_files
+    from ..neural.train import TrainingOutOfMemory
 
     try:
         report = finetune_from_files(
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             fmt=args.format, source_field=args.source_field, target_field=args.target_field,
             steps=args.steps, batch_size=args.batch_size, lr=args.lr, time_budget=args.time_budget,
             device=args.device, seed=args.seed, resume=args.resume)
-    except FinetuneError as exc:
+    except (FinetuneError, TrainingOutOfMemory) as exc:
         raise CLIError(str(exc)) from None
     text = json.dumps(report, indent=2)
     if args.report:

@@ -82,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..neural.data import EvalDataError, ExampleSettings
     from ..neural.recipe import train_from_corpora
-    from ..neural.train import TrainSettings
+    from ..neural.train import TrainingOutOfMemory, TrainSettings
 
     spec = corpus_spec(args)
     if args.time_budget is None and args.max_steps is None:
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
                                   example_settings=ExampleSettings(), workers=args.workers,
                                   preset=args.preset, resume=args.resume, ngram=not args.no_ngram,
                                   init_from=args.init_from)
-    except (EvalDataError, FileNotFoundError, ValueError) as exc:
+    except (EvalDataError, FileNotFoundError, ValueError, TrainingOutOfMemory) as exc:
         raise CLIError(str(exc)) from None
     if args.summary:
         with open(args.summary, "w", encoding="utf-8") as fh:

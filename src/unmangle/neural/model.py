@@ -64,6 +64,11 @@ class InferenceSettings:
     lm_alternatives: int = 3
     #: Weight of the detector's log-odds for the region in an option's evidence (0: not used).
     detector_weight: float = 0.0
+    # the capitals stage (lost sentence breaks, stray capitals), judged by the n-gram model:
+    # restore a break when it raises the n-gram score by this much, lower-case the word when a
+    # break would lower it by at least -lower_max_gain (benchmarks/calibrate_capitals.py)
+    break_min_gain: float = 1e9
+    lower_max_gain: float = -1e9
     extra: dict = field(default_factory=dict)
 
 

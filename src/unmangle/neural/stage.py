@@ -21,7 +21,7 @@ import torch
 
 from ..candidates import Alternative, alternatives
 from ..edits import Edit
-from ..ngram import NgramLM, lm_tokens
+from ..ngram import NgramLM, lm_tokens, load_cached
 from ..textspans import sentences
 from .examples import chunks, mark
 from .guards import allowed
@@ -91,7 +91,7 @@ class NeuralStage:
             inference, _ = read_metadata(model_dir)
             model = LeanT5.load(model_dir)
             tokenizer = InferenceTokenizer(model_dir)
-            lm = NgramLM.load(model_dir / NGRAM_FILE) if (model_dir / NGRAM_FILE).exists() else None
+            lm = load_cached(model_dir / NGRAM_FILE) if (model_dir / NGRAM_FILE).exists() else None
         except ValueError as exc:
             raise ModelFolderError(f"model folder {model_dir} is damaged: {exc}") from None
         except Exception as exc:  # tokenizer.json parse errors come as several types

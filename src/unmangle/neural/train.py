@@ -42,6 +42,10 @@ class TrainSettings:
     device: str = "auto"
 
 
+class TrainingOutOfMemory(RuntimeError):
+    """The device ran out of memory; a checkpoint of the last completed step was saved first."""
+
+
 def pick_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -188,11 +192,24 @@ def train(model: UnmangleModel, data: TokenisedExamples, settings: TrainSettings
             group["lr"] = lr
         d_ids, d_mask, d_labels = _det_batch(data, det_batches.next(), device)
         r_ids, r_mask, r_tgt = _rw_batch(data, rw_batches.next(), device)
-        with autocast:
-            loss_det = detector_loss(model, d_ids, d_mask, d_labels)
-            loss_rw = model.rewrite_loss(r_ids, r_mask, r_tgt)
-            loss = loss_rw + settings.det_weight * loss_det
-        loss.backward()
+        try:
+            with autocast:
+                loss_det = detector_loss(model, d_ids, d_mask, d_labels)
+                loss_rw = model.rewrite_loss(r_ids, r_mask, r_tgt)
+                loss = loss_rw + settings.det_weight * loss_det
+            loss.backward()
+        except torch.OutOfMemoryError:
+            # the weights are those after the last full step: keep them, then say what to change
+            del d_ids, d_mask, d_labels, r_ids, r_mask, r_tgt
+            opt.zero_grad(set_to_none=True)
+            if device.type == "cuda":
+                torch.cuda.empty_cache()
+            atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step,
+                         "elapsed": elapsed, "rng": rng.getstate(), "history": history}, ckpt_path)
+            raise TrainingOutOfMemory(
+                f"out of {device.type} memory at step {step} with batch size {settings.batch_size}; "
+                f"the weights after step {step} are saved in {ckpt_path}: continue with --resume "
+                f"and a smaller --batch-size") from None
         opt.step()
         opt.zero_grad(set_to_none=True)
         step += 1

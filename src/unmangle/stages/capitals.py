@@ -1,0 +1,142 @@
+"""The capitals stage: a capitalised small word in mid-sentence, a lost sentence break or a stray capital.
+
+Translation and spinners drop full stops and leave the next sentence's capital behind
+(``... affiliates globally Such actions often cite``), or capitalise a word for no reason
+(``platforms Will have access``). Both leave the same trace: a closed-class word (an article,
+auxiliary, pronoun, conjunction, preposition or common adverb), which is capitalised only at a
+sentence start, capitalised after a lower-case word in the middle of a sentence.
+
+Which of the two fixes is right is a question for the n-gram model: the stage compares the
+sentence's score with the score of the two sentences a restored break would make. A clear gain
+restores the break (``globally. Such``); a clear loss means the word belongs where it is, and it
+is lower-cased; anything in between is left alone. Guards keep names and titles out of reach: the
+word's neighbours must not be capitalised (``The Hague``, ``Gone With the Wind``), and lines that
+look like headlines (many capitalised words) are skipped.
+
+The thresholds are the model folder's (``break_min_gain``, ``lower_max_gain`` in ``unmangle.json``),
+chosen by ``benchmarks/calibrate_capitals.py`` on training-side data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ..edits import Edit
+from ..ngram import NgramLM
+from ..textspans import sentences
+
+#: Words that are capitalised only at a sentence start. Left out on purpose: words that are also
+#: names, months or titles when capitalised (May, March, Bill, Mark, US, Even...). Will and Can
+#: are in: as names they come before another capitalised word (``Will Smith``), which the guards skip.
+CLOSED_CLASS = frozenset("""
+a an the this that these those such its their our his her they it we which who whose there
+is are was were be been being am has have had do does did will would can should could must shall might
+and but or nor so yet while although though because if when whereas however moreover also
+already still not only then thus therefore nevertheless instead
+of in on at to for with from by about into as after before since during under over between
+through against among within without upon towards
+""".split())
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+#: A headline or title: at least this share of its words capitalised.
+_TITLE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class CapitalSite:
+    """A capitalised closed-class word at ``[start, end)`` of a sentence, after ``prev_end``."""
+
+    prev_start: int
+    prev_end: int
+    start: int
+    end: int
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
+
+
+def capital_sites(sentence: str) -> list[CapitalSite]:
+    """Mid-sentence capitalised closed-class words whose neighbours are lower-case words."""
+    words = list(_WORD.finditer(sentence))
+    if len(words) < 4:
+        return []
+    caps = sum(1 for w in words if w.group()[:1].isupper())
+    if caps / len(words) >= _TITLE_SHARE:
+        return []
+    out = []
+    for i in range(1, len(words)):
+        w = words[i]
+        text = w.group()
+        if len(text) < 2 or not _is_capitalised(text) or text.lower() not in CLOSED_CLASS:
+            continue
+        prev = words[i - 1]
+        # only "lowercase-word SPACE Word": no punctuation between (a colon or quote may start a sentence)
+        if sentence[prev.end():w.start()] != " " or not prev.group()[:1].islower():
+            continue
+        if i + 1 < len(words):
+            nxt = words[i + 1].group()
+            if nxt[:1].isupper() and nxt != "I":
+                continue
+        out.append(CapitalSite(prev.start(), prev.end(), w.start(), w.end()))
+    return out
+
+
+def break_gain(lm: NgramLM, sentence: str, site: CapitalSite) -> float:
+    """Log-score gain of ending the sentence before the site's word (two sentences) over one."""
+    left = sentence[:site.prev_end] + "."
+    right = sentence[site.start:]
+    return lm.score(left) + lm.score(right) - lm.score(sentence)
+
+
+class CapitalsStage:
+    """Restore lost sentence breaks and lower-case stray capitals, judged by an n-gram model."""
+
+    name = "capitals"
+
+    def __init__(self, lm: NgramLM, *, break_min_gain: float = 4.0, lower_max_gain: float = -4.0) -> None:
+        if lower_max_gain > break_min_gain:
+            raise ValueError("lower_max_gain must not exceed break_min_gain")
+        self.lm = lm
+        self.break_min_gain = break_min_gain
+        self.lower_max_gain = lower_max_gain
+
+    def decide(self, sentence: str, site: CapitalSite) -> tuple[str, float] | None:
+        """("break" or "lower", gain) for a site, or None to leave it."""
+        gain = break_gain(self.lm, sentence, site)
+        if gain >= self.break_min_gain:
+            return "break", gain
+        if gain <= self.lower_max_gain:
+            return "lower", gain
+        return None
+
+    def propose(self, text: str) -> list[Edit]:
+        edits: list[Edit] = []
+        for sent in sentences(text):
+            for site in capital_sites(sent.text):
+                decision = self.decide(sent.text, site)
+                if decision is None:
+                    continue
+                kind, gain = decision
+                word = sent.text[site.start:site.end]
+                prev = sent.text[site.prev_start:site.prev_end]
+                start, end = sent.start + site.prev_start, sent.start + site.end
+                old = text[start:end]
+                if kind == "break":
+                    new, reason = f"{prev}. {word}", "lost sentence break: a sentence-initial word in mid-sentence"
+                    margin = gain - self.break_min_gain
+                else:
+                    new, reason = f"{prev} {word.lower()}", "stray capital on a word capitalised only at a sentence start"
+                    margin = self.lower_max_gain - gain
+                confidence = 1.0 / (1.0 + math.exp(-margin))
+                edits.append(Edit(start, end, old, new, self.name,
+                                  f"{reason} (n-gram gain of a break {gain:+.1f})", round(0.5 + confidence / 2, 3)))
+        # neighbouring sites share a word: keep the first of two overlapping edits
+        kept: list[Edit] = []
+        for e in edits:
+            if kept and e.start < kept[-1].end:
+                continue
+            kept.append(e)
+        return kept

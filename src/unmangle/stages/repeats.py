@@ -1,0 +1,49 @@
+"""The repeats stage: a word written twice in a row ("the the", "assist assist").
+
+Spinners and careless machine translation double words; edited English almost never does, with a
+few well-known exceptions that are kept: ``had had``, ``that that``, emphatic doubles
+(``very very``, ``bye bye``), a particle followed by the same preposition (``came in in 2010``),
+and doubled names (``Walla Walla``, ``Duran Duran``: the second copy capitalised in mid-sentence).
+Only copies separated by plain spaces count: ``very, very`` is left alone.
+
+The second copy goes; a sentence-initial capital stays with the first (``The the`` -> ``The``).
+Doubled *phrases* (``the plan the plan``) are left to the neural stage, which lists undoubling
+among its rule-made alternatives: finding them here would cost a second scan of the text, and this
+stage runs in the deterministic pipeline, where speed is a promise (one regex scan, about 30 MB/s).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..edits import Edit
+
+#: Words whose doubling is grammatical or idiomatic often enough to leave alone.
+LEGIT_DOUBLES = frozenset("""
+had that do is bye so very no yes ha well now far more many long again knock chop
+in on up out off down over by about through around along back away
+""".split())
+
+#: A word, spaces, the same word again (ignoring case); possessive quantifiers keep the scan linear.
+_DOUBLE = re.compile(r"\b([^\W\d_]++) ++(\1)\b(?!['’-]\w)", re.IGNORECASE)
+
+
+def _keep_double(first: str, second: str) -> bool:
+    word = first.lower()
+    return (word in LEGIT_DOUBLES or (len(word) == 1 and word != "a")
+            or second[:1].isupper())  # a capitalised second copy: a name (Walla Walla) or a heading
+
+
+class RepeatsStage:
+    """Remove the second copy of a doubled word."""
+
+    name = "repeats"
+
+    def propose(self, text: str) -> list[Edit]:
+        edits = []
+        for m in _DOUBLE.finditer(text):
+            first, second = m.group(1), m.group(2)
+            if m.start() > 0 and text[m.start() - 1] in "'’-" or _keep_double(first, second):
+                continue
+            edits.append(Edit(m.start(), m.end(), m.group(), first, self.name, "repeated word", 0.9))
+        return edits
