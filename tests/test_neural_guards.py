@@ -26,3 +26,17 @@ def test_content_words_do_not_give_way_to_function_words_only():
     assert allowed(" what", " that", "It is")  # function word for function word
     assert allowed(" assist", " and", "support, assist")  # the replaced word repeats a neighbour
     assert allowed(" crises addressing", " addressing crises", "for")  # nothing removed
+
+
+def test_no_name_out_of_nowhere():
+    # renderings undone: the name looks like what it replaces
+    assert allowed(" Ticketok", " TikTok", "owner of")
+    assert allowed(" Tennessee Holdings", " Tencent Holdings", "shares of")
+    assert allowed(" Hawaii", " Huawei", "phones made by")
+    # names the replaced words give no hint of
+    assert not allowed(" Yuvaraj Siddhartha", " The Maharshi Gautam", "the young")
+    assert not allowed(" double hat-trick", " The Shield", "he scored a")
+    assert not allowed(" millet", " Xiaomi", "phones made by")  # the lexicon's job, with context
+    # a name already in the sentence, and sentence-initial capitals, are fine
+    assert allowed(" he", " Biden", "Biden said that")
+    assert allowed("Was the plan", "The plan", "")

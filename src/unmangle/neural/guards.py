@@ -9,6 +9,7 @@ keep such candidates out; everything they let through still has to beat ``<keep>
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 #: Words whose deletion or swap is a grammatical repair, not a change of content.
 FUNCTION_WORDS = frozenset("""
@@ -40,6 +41,10 @@ def allowed(old: str, new: str, left: str) -> bool:
     - Replacing content words by function words only is a removal in disguise ("puja" -> "the").
     - A capitalised word inside a sentence that is not a function word is taken for a name: its
       replacement must start with a capital too.
+    - No name out of nowhere: a capitalised word the replacement brings in must look like a word
+      it replaces (a rendering undone: "Ticketok" -> "TikTok", "Ali Baba" -> "Alibaba") or stand
+      earlier in the sentence. Renderings that share no letters with the name ("millet" ->
+      "Xiaomi") are the lexicon's job, where context rules keep them safe.
     """
     old_words = [w.lower() for w in _words(old)]
     new_words = [w.lower() for w in _words(new)]
@@ -60,4 +65,20 @@ def allowed(old: str, new: str, left: str) -> bool:
         new_first = _words(new)[:1]
         if not new_first or not new_first[0][:1].isupper():
             return False
-    return True
+    return not _brings_in_unrelated_name(old, new, left)
+
+
+def _looks_like(a: str, b: str) -> bool:
+    return a[:3] == b[:3] or SequenceMatcher(None, a, b).ratio() >= 0.5
+
+
+def _brings_in_unrelated_name(old: str, new: str, left: str) -> bool:
+    mid_sentence = bool(left.strip())
+    names = [w.lower() for k, w in enumerate(_words(new))
+             if w[:1].isupper() and w.lower() not in FUNCTION_WORDS and (k > 0 or mid_sentence)]
+    if not names:
+        return False
+    old_words = [w.lower() for w in _words(old)]
+    forms = old_words + ["".join(old_words)]
+    earlier = {w.lower() for w in _words(left)}
+    return any(n not in earlier and not any(_looks_like(o, n) for o in forms if o) for n in names)
