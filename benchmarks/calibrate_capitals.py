@@ -41,8 +41,9 @@ def un_2022_paragraphs(shared: Path, n: int, offset: int) -> list[str]:
     return [p for p in paras if 200 <= len(p) <= 2000][offset::2][:n]
 
 
-def site_gains(stage, text: str) -> list[tuple[int, int, str, str, float]]:
-    """(start, end, old, prev word, gain) for every site in ``text``; decisions come later."""
+def site_gains(stage, text: str) -> list[tuple[int, int, str, str, str, float, bool]]:
+    """(start, end, old, prev word, word, gain, may lower) for every site in ``text``; the
+    thresholds decide later, as ``CapitalsStage.decide`` does."""
     from unmangle.stages.capitals import break_gain, capital_sites
     from unmangle.textspans import sentences
 
@@ -52,16 +53,16 @@ def site_gains(stage, text: str) -> list[tuple[int, int, str, str, float]]:
             g = break_gain(stage.lm, sent.text, site)
             a, b = sent.start + site.prev_start, sent.start + site.end
             out.append((a, b, text[a:b], sent.text[site.prev_start:site.prev_end],
-                        sent.text[site.start:site.end], g))
+                        sent.text[site.start:site.end], g, stage.fits_after(sent.text, site)))
     return out
 
 
 def judge(sites, reference: str, break_min: float, lower_max: float) -> tuple[int, int]:
     right = wrong = 0
-    for _, _, old, prev, word, g in sites:
+    for _, _, old, prev, word, g, may_lower in sites:
         if g >= break_min:
             new = f"{prev}. {word}"
-        elif g <= lower_max:
+        elif g <= lower_max and may_lower:
             new = f"{prev} {word.lower()}"
         else:
             continue

@@ -32,13 +32,16 @@ def test_names_titles_and_sentence_starts_are_not_sites(sentence):
 
 
 class _StubLM:
-    """Scores looked up by text: the stage only calls ``score``."""
+    """Scores looked up by text; every bigram counts as seen unless listed in ``unseen``."""
 
-    def __init__(self, scores: dict[str, float]) -> None:
-        self.scores = scores
+    def __init__(self, scores: dict[str, float], unseen: frozenset = frozenset()) -> None:
+        self.scores, self.unseen = scores, unseen
 
     def score(self, text: str) -> float:
         return self.scores[text]
+
+    def bigram_count(self, first: str, second: str) -> int:
+        return 0 if (first, second) in self.unseen else 3
 
 
 SENT = "They met the affiliates globally Such actions were common."
@@ -76,3 +79,9 @@ def test_a_real_ngram_model_restores_a_break_it_has_evidence_for():
     assert apply_edits(text, edits) == "Last year they met the affiliates. Such actions are common in the region."
     assert CapitalsStage(lm, break_min_gain=0.0, lower_max_gain=-6.0).propose(
         "Last year they met the affiliates. Such actions are common in the region.") == []
+
+
+def test_a_word_is_lower_cased_only_where_it_has_been_seen_after_its_neighbour():
+    lm = _StubLM({SENT: -50.0, LEFT: -30.0, RIGHT: -30.0}, unseen=frozenset({("globally", "such")}))
+    stage = CapitalsStage(lm, break_min_gain=0.0, lower_max_gain=-6.0)
+    assert stage.propose(SENT) == []  # gain -10, but "globally such" was never counted

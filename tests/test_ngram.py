@@ -89,3 +89,12 @@ def test_tiny_or_empty_corpora():
     assert np.isfinite(lm.score("One short sentence.")) and np.isfinite(lm.score_many(["x y z"])).all()
     with pytest.raises(ValueError, match="no words"):
         NgramLM.build(["", "   "])
+
+
+def test_bigram_count():
+    from unmangle.ngram import NgramLM
+
+    lm = NgramLM.build(["the council met", "the council adjourned", "a council met"])
+    assert lm.bigram_count("the", "council") == 2
+    assert lm.bigram_count("council", "the") == 0
+    assert lm.bigram_count("unknown", "council") == 0

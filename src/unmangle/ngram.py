@@ -211,6 +211,14 @@ class NgramLM:
         return [float(min(s - scores[0], (s / n - base_mean) * lengths[0]))
                 for s, n in zip(scores[1:], lengths[1:])]
 
+    def bigram_count(self, first: str, second: str) -> int:
+        """How often ``first second`` (tokens as :func:`lm_tokens` writes them) was counted; 0 when
+        either word is unknown or the pair was pruned."""
+        if first not in self.index or second not in self.index:
+            return 0
+        key = np.asarray([(self.index[first] << _ID_BITS) | self.index[second]], dtype=np.uint64)
+        return int(self._lookup(self.bigram_keys, self.bigram_counts, key)[0])
+
     def knows(self, word: str) -> bool:
         """Whether ``word`` (as :func:`lm_tokens` writes it) is in the vocabulary."""
         return word in self.index

@@ -8,8 +8,9 @@ sentence start, capitalised after a lower-case word in the middle of a sentence.
 
 Which of the two fixes is right is a question for the n-gram model: the stage compares the
 sentence's score with the score of the two sentences a restored break would make. A clear gain
-restores the break (``globally. Such``); a clear loss means the word belongs where it is, and it
-is lower-cased; anything in between is left alone. Guards keep names and titles out of reach: the
+restores the break (``globally. Such``); a clear loss, when the n-gram model has also seen the
+word after the one before it, means the word belongs where it is, and it is lower-cased; anything
+else is left alone. Guards keep names and titles out of reach: the
 word's neighbours must not be capitalised (``The Hague``, ``Gone With the Wind``), and lines that
 look like headlines (many capitalised words) are skipped.
 
@@ -24,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from ..edits import Edit
-from ..ngram import NgramLM
+from ..ngram import NgramLM, lm_tokens
 from ..textspans import sentences
 
 #: Words that are capitalised only at a sentence start. Left out on purpose: words that are also
@@ -108,9 +109,16 @@ class CapitalsStage:
         gain = break_gain(self.lm, sentence, site)
         if gain >= self.break_min_gain:
             return "break", gain
-        if gain <= self.lower_max_gain:
+        if gain <= self.lower_max_gain and self.fits_after(sentence, site):
             return "lower", gain
         return None
+
+    def fits_after(self, sentence: str, site: CapitalSite) -> bool:
+        """Whether the lower-cased word has been seen after the word before it: a break that
+        scores badly is no proof the word belongs there ("kept from Already on")."""
+        prev = lm_tokens(sentence[site.prev_start:site.prev_end])
+        word = lm_tokens(sentence[site.start:site.end])
+        return bool(prev and word) and self.lm.bigram_count(prev[-1], word[0]) > 0
 
     def propose(self, text: str) -> list[Edit]:
         edits: list[Edit] = []
