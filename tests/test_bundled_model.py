@@ -46,7 +46,7 @@ def test_default_repairer_runs_the_neural_and_capitals_stages(full):
     assert full.stages[-2].lm is not None  # the bundled trigram model is loaded...
     assert full.stages[-1].lm is full.stages[-2].lm  # ...once, shared by both stages
     assert full.stages[-1].break_min_gain < 1e9  # calibrated (benchmarks/calibrate_capitals.py)
-    assert Repairer(fast=True).stage_names == ["normalize", "boilerplate", "duplicates", "repeats", "lexicon"]
+    assert Repairer(fast=True).stage_names == ["normalize", "boilerplate", "duplicates", "lexicon"]
 
 
 def test_clean_sentences_are_left_alone(full):

@@ -1,11 +1,12 @@
-"""The repeats stage: doubled words go, legitimate doubles stay."""
+"""Doubled words: the duplicates stage removes them, legitimate doubles stay."""
 
 from __future__ import annotations
 
 import pytest
 
 from unmangle import Repairer, apply_edits
-from unmangle.stages.repeats import RepeatsStage
+from unmangle.stages.duplicates import DuplicatesStage
+from unmangle.stages.repeats import repeated_word_edits
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -13,11 +14,14 @@ from unmangle.stages.repeats import RepeatsStage
     ("The council council met on Monday.", "The council met on Monday."),
     ("It will assist assist and cooperate with them.", "It will assist and cooperate with them."),
     ("One line line\nand another another one.", "One line\nand another one."),
+    ("First paragraph is fine.\n\nThe second has has a slip. It ends ends here.",
+     "First paragraph is fine.\n\nThe second has a slip. It ends here."),
 ])
 def test_doubles_are_removed(text, expected):
-    edits = RepeatsStage().propose(text)
+    edits = DuplicatesStage().propose(text)
     assert apply_edits(text, edits) == expected
-    assert all(e.stage == "repeats" and "repeated" in e.reason for e in edits)
+    assert all(e.stage == "duplicates" and e.reason == "repeated word" for e in edits)
+    assert apply_edits(text, repeated_word_edits(text, "x")) == expected  # the same edits alone
 
 
 @pytest.mark.parametrize("text", [
@@ -31,12 +35,19 @@ def test_doubles_are_removed(text, expected):
     "The re-re-elected and don't don't-care cases.",       # parts of hyphenated words
 ])
 def test_legitimate_doubles_stay(text):
-    assert RepeatsStage().propose(text) == []
+    assert DuplicatesStage().propose(text) == []
 
 
-def test_runs_in_the_fast_pipeline_before_the_lexicon():
-    repairer = Repairer(fast=True)
-    assert repairer.stage_names.index("repeats") < repairer.stage_names.index("lexicon")
-    result = repairer.repair_document("The the board met.")
+def test_can_be_switched_off_and_never_touches_a_removed_copy():
+    text = "The the board met."
+    assert DuplicatesStage(repeated_words=False).propose(text) == []
+    copy = ("The central bank raised its key interest rate by a quarter point on Tuesday morning.\n\n"
+            "Later, the the central bank raised its key interest rate by a quarter point on Tuesday morning.")
+    edits = DuplicatesStage().propose(copy)
+    assert apply_edits(copy, edits) == apply_edits(copy, DuplicatesStage(repeated_words=False).propose(copy))
+
+
+def test_the_fast_pipeline_removes_doubled_words():
+    result = Repairer(fast=True).repair_document("The the board met.")
     assert result.text == "The board met."
     assert apply_edits("The the board met.", result.edits) == result.text

@@ -21,10 +21,9 @@ log = logging.getLogger(__name__)
 #: Stage names in the order they run. ``neural`` and ``capitals`` run only when a model folder is
 #: available (``capitals`` needs its n-gram model); ``capitals`` comes last so the neural stage sees
 #: the text its thresholds were calibrated on.
-DEFAULT_ORDER: tuple[str, ...] = ("normalize", "boilerplate", "duplicates", "repeats", "lexicon", "neural",
-                                  "capitals")
+DEFAULT_ORDER: tuple[str, ...] = ("normalize", "boilerplate", "duplicates", "lexicon", "neural", "capitals")
 #: Stages that need no model: what ``fast=True`` runs.
-DETERMINISTIC_STAGES: tuple[str, ...] = ("normalize", "boilerplate", "duplicates", "repeats", "lexicon")
+DETERMINISTIC_STAGES: tuple[str, ...] = ("normalize", "boilerplate", "duplicates", "lexicon")
 
 
 @dataclass
@@ -85,12 +84,6 @@ def _build_duplicates(config: RepairerConfig) -> Stage:
     return DuplicatesStage(similarity=config.duplicate_similarity)
 
 
-def _build_repeats(config: RepairerConfig) -> Stage:
-    from .stages.repeats import RepeatsStage
-
-    return RepeatsStage()
-
-
 def _build_lexicon(config: RepairerConfig) -> Stage:
     from .lexicon import Lexicon
     from .stages.lexicon import LexiconStage
@@ -133,7 +126,6 @@ STAGE_BUILDERS: dict[str, Callable[[RepairerConfig], Stage | None]] = {
     "normalize": _build_normalize,
     "boilerplate": _build_boilerplate,
     "duplicates": _build_duplicates,
-    "repeats": _build_repeats,
     "lexicon": _build_lexicon,
     "neural": _build_neural,
     "capitals": _build_capitals,

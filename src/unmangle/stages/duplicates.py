@@ -27,6 +27,9 @@ unless it is clearly longer (more than ``length_ratio`` times the earlier one's 
 earlier is a truncated copy of it and the earlier one is removed instead. A paragraph whose every
 sentence is removed goes as a whole, with one of its line breaks; otherwise single sentences go.
 Every removal is an edit whose reason gives the similarity and the start of the copy that stays.
+
+The same word hashes also show doubled words ("the the"): adjacent equal hashes mark the paragraphs
+that :mod:`unmangle.stages.repeats` then checks exactly (``repeated_words=False`` turns this off).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ import numpy as np
 from ..edits import Edit
 from ..textspans import paragraphs, sentences
 from ._removal import Removal, removal_edits
+from .repeats import repeated_word_edits
 
 _WORD = re.compile(r"\w+")
 _SHINGLE = 3
@@ -82,7 +86,7 @@ class DuplicatesStage:
     name = "duplicates"
 
     def __init__(self, similarity: float = 0.8, *, min_words: int = 8, max_postings: int = 64,
-                 fanout: int = 32, length_ratio: float = 1.2) -> None:
+                 fanout: int = 32, length_ratio: float = 1.2, repeated_words: bool = True) -> None:
         if not 0.0 < similarity <= 1.0:
             raise ValueError(f"similarity must lie in (0, 1], got {similarity}")
         if min_words < _SHINGLE:
@@ -92,12 +96,28 @@ class DuplicatesStage:
         self.max_postings = max_postings
         self.fanout = fanout
         self.length_ratio = length_ratio
+        self.repeated_words = repeated_words
 
     # -- public ---------------------------------------------------------------------------------
 
     def propose(self, text: str) -> list[Edit]:
         paras = paragraphs(text)
-        involved = self._paragraphs_sharing_text(text, paras)
+        involved, doubled = self._paragraphs_sharing_text(text, paras)
+        removals = self._removals(text, paras, involved)
+        if not (self.repeated_words and doubled):
+            return removals
+        taken = sorted((e.start, e.end) for e in removals)
+        words = []
+        for pi in doubled:
+            for e in repeated_word_edits(paras[pi].text, self.name):
+                e = e.shifted(paras[pi].start)
+                k = bisect.bisect_left(taken, (e.end, e.end))
+                if k and taken[k - 1][1] > e.start:
+                    continue  # inside a removed sentence
+                words.append(e)
+        return removals + words
+
+    def _removals(self, text: str, paras, involved: list[int]) -> list[Edit]:
         units: list[_Unit] = []
         para_sentences: dict[int, list[tuple[int, int, int]]] = {}  # (start, end, unit or -1)
         hashes, owners, sizes = array("q"), array("i"), array("i")
@@ -125,8 +145,9 @@ class DuplicatesStage:
         removed = self._decide(text, units, pairs)
         return self._edits(text, paras, para_sentences, removed)
 
-    def _paragraphs_sharing_text(self, text: str, paras) -> list[int]:
-        """Paragraphs holding a rough sentence that has a candidate near-copy somewhere.
+    def _paragraphs_sharing_text(self, text: str, paras) -> tuple[list[int], list[int]]:
+        """Paragraphs holding a rough sentence that has a candidate near-copy somewhere, and
+        paragraphs holding two equal words in a row (candidate doubled words).
 
         Proper sentence splitting is the slow part, so a first, vectorised pass cuts the text at
         every ``. ! ?`` before a space (over-splitting at abbreviations is harmless here) and at
@@ -135,6 +156,7 @@ class DuplicatesStage:
         chunks of about :data:`_CHUNK` characters so word lists never exist for all of it at once.
         """
         shingle_parts, owner_parts, segment_parts = [], [], []
+        doubled_segments: set[int] = set()
         piece_base = 0
         segment_base = 0
         enders = [hash(c) for c in ".!?"]
@@ -148,7 +170,12 @@ class DuplicatesStage:
             boundary = breaks | np.isin(h, enders)
             word = ~boundary
             piece = (np.cumsum(boundary, dtype=np.int64) + piece_base)[word]
-            segment = (np.cumsum(breaks, dtype=np.int64) + segment_base)[word]
+            all_segments = np.cumsum(breaks, dtype=np.int64) + segment_base
+            segment = all_segments[word]
+            if self.repeated_words:
+                doubled_at = (h[1:] == h[:-1]) & word[1:] & word[:-1]
+                doubled_segments.update(all_segments[1:][doubled_at].tolist())
+            del all_segments
             piece_base += int(boundary.sum()) + 1  # pieces never span two chunks
             segment_base += int(breaks.sum())
             wh = h[word].astype(np.uint64)
@@ -165,26 +192,33 @@ class DuplicatesStage:
             owner_parts.append(piece[:-2][ok].astype(np.int32))
             # the segment (paragraph) of each piece that has shingles
             segment_parts.append(np.stack([piece[:-2][ok], segment[:-2][ok]]))
+        doubled = self._paragraphs_in(text, paras, doubled_segments)
         if not shingle_parts:
-            return []
+            return [], doubled
         shingles = np.concatenate(shingle_parts)
         owners = np.concatenate(owner_parts)
         del shingle_parts, owner_parts
         if len(shingles) == 0:
-            return []
+            return [], doubled
         sizes = np.bincount(owners, minlength=piece_base)  # with repeats: a rough pass
         pairs = self.candidate_pairs(shingles, owners, sizes, share=_ROUGH_SHARE)
         del shingles, owners, sizes
         if not pairs:
-            return []
+            return [], doubled
         piece_segment = np.zeros(piece_base, dtype=np.int64)
         for part in segment_parts:
             piece_segment[part[0]] = part[1]
         involved_segments = {int(piece_segment[p]) for pair in pairs for p in pair}
-        # segment k lies after the k-th paragraph break: map paragraphs to segments by offset
+        return self._paragraphs_in(text, paras, involved_segments), doubled
+
+    @staticmethod
+    def _paragraphs_in(text: str, paras, segments: set[int]) -> list[int]:
+        """The paragraphs of ``segments`` (segment k lies after the k-th paragraph break)."""
+        if not segments:
+            return []
         break_ends = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
         return [pi for pi, para in enumerate(paras)
-                if bisect.bisect_right(break_ends, para.start) in involved_segments]
+                if bisect.bisect_right(break_ends, para.start) in segments]
 
     # -- finding pairs --------------------------------------------------------------------------
 
