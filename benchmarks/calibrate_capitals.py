@@ -59,13 +59,13 @@ def site_gains(stage, text: str) -> list[tuple[int, int, str, str, str, float, b
 
 def judge(sites, reference: str, break_min: float, lower_max: float) -> tuple[int, int]:
     right = wrong = 0
+    from unmangle.stages.capitals import choose_fix
+
     for _, _, old, prev, word, g, may_lower in sites:
-        if g >= break_min:
-            new = f"{prev}. {word}"
-        elif g <= lower_max and may_lower:
-            new = f"{prev} {word.lower()}"
-        else:
+        kind = choose_fix(g, may_lower, break_min, lower_max)
+        if kind is None:
             continue
+        new = f"{prev}. {word}" if kind == "break" else f"{prev} {word.lower()}"
         if new in reference and old not in reference:
             right += 1
         else:

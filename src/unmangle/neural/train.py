@@ -159,6 +159,10 @@ def train(model: UnmangleModel, data: TokenisedExamples, settings: TrainSettings
     ckpt_path = work_dir / "checkpoint.pt"
     step, elapsed_before = 0, 0.0
     history: list[dict] = []
+
+    def save_checkpoint(step: int, elapsed: float) -> None:
+        atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step,
+                     "elapsed": elapsed, "rng": rng.getstate(), "history": history}, ckpt_path)
     if resume and ckpt_path.exists():
         state = torch.load(ckpt_path, map_location=device, weights_only=False)
         model.load_state_dict(state["model"])
@@ -204,8 +208,7 @@ def train(model: UnmangleModel, data: TokenisedExamples, settings: TrainSettings
             opt.zero_grad(set_to_none=True)
             if device.type == "cuda":
                 torch.cuda.empty_cache()
-            atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step,
-                         "elapsed": elapsed, "rng": rng.getstate(), "history": history}, ckpt_path)
+            save_checkpoint(step, elapsed)
             raise TrainingOutOfMemory(
                 f"out of {device.type} memory at step {step} with batch size {settings.batch_size}; "
                 f"the weights after step {step} are saved in {ckpt_path}: continue with --resume "
@@ -226,13 +229,11 @@ def train(model: UnmangleModel, data: TokenisedExamples, settings: TrainSettings
             history.append(metrics)
             log(json.dumps(metrics))
         if time.monotonic() - last_ckpt > settings.checkpoint_every:
-            atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step,
-                         "elapsed": elapsed, "rng": rng.getstate(), "history": history}, ckpt_path)
+            save_checkpoint(step, elapsed)
             last_ckpt = time.monotonic()
     bar.close()
     elapsed = elapsed_before + time.monotonic() - start - eval_seconds
-    atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step,
-                 "elapsed": elapsed, "rng": rng.getstate(), "history": history}, ckpt_path)
+    save_checkpoint(step, elapsed)
     final = evaluate(model, held, device, autocast=autocast, max_rows=settings.eval_rows) if held is not None else {}
     return {"steps": step, "seconds": round(elapsed, 1), "examples_seen": step * settings.batch_size,
             "pairs_per_second": round(step * settings.batch_size / max(elapsed, 1e-9), 1),

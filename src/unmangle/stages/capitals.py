@@ -92,6 +92,17 @@ def break_gain(lm: NgramLM, sentence: str, site: CapitalSite) -> float:
     return lm.score(left) + lm.score(right) - lm.score(sentence)
 
 
+def choose_fix(gain: float, fits_after, break_min_gain: float, lower_max_gain: float) -> str | None:
+    """"break", "lower" or None for a site whose break gain is ``gain``; ``fits_after`` (a bool or a
+    function giving one, called only when needed) says whether the lower-cased word has been seen
+    after its neighbour. The stage and its threshold calibration both decide here."""
+    if gain >= break_min_gain:
+        return "break"
+    if gain <= lower_max_gain and (fits_after() if callable(fits_after) else fits_after):
+        return "lower"
+    return None
+
+
 class CapitalsStage:
     """Restore lost sentence breaks and lower-case stray capitals, judged by an n-gram model."""
 
@@ -107,11 +118,9 @@ class CapitalsStage:
     def decide(self, sentence: str, site: CapitalSite) -> tuple[str, float] | None:
         """("break" or "lower", gain) for a site, or None to leave it."""
         gain = break_gain(self.lm, sentence, site)
-        if gain >= self.break_min_gain:
-            return "break", gain
-        if gain <= self.lower_max_gain and self.fits_after(sentence, site):
-            return "lower", gain
-        return None
+        kind = choose_fix(gain, lambda: self.fits_after(sentence, site), self.break_min_gain,
+                          self.lower_max_gain)
+        return None if kind is None else (kind, gain)
 
     def fits_after(self, sentence: str, site: CapitalSite) -> bool:
         """Whether the lower-cased word has been seen after the word before it: a break that
