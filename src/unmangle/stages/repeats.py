@@ -10,10 +10,10 @@ The second copy goes; a sentence-initial capital stays with the first (``The the
 Doubled *phrases* (``the plan the plan``) are left to the neural stage, which lists undoubling
 among its rule-made alternatives.
 
-Why the duplicates stage runs this: a scan of the whole text for doubled words costs as much as
-the other deterministic stages together spend on their own scans (a regex at about 30 MB/s), while
-the duplicates stage already hashes every word of the text for its shingles; adjacent equal hashes
-point at the few paragraphs worth the exact check below, which costs next to nothing.
+Why the duplicates stage runs this: a scan of the whole text for doubled words (a regex at about
+30 MB/s) cost a sixth of the deterministic pipeline's time, while the duplicates stage already
+hashes every word of the text for its shingles; adjacent equal hashes point at the few paragraphs
+worth the exact check below, which costs next to nothing.
 """
 
 from __future__ import annotations
