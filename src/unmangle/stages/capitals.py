@@ -92,13 +92,13 @@ def break_gain(lm: NgramLM, sentence: str, site: CapitalSite) -> float:
     return lm.score(left) + lm.score(right) - lm.score(sentence)
 
 
-def choose_fix(gain: float, fits_after, break_min_gain: float, lower_max_gain: float) -> str | None:
-    """"break", "lower" or None for a site whose break gain is ``gain``; ``fits_after`` (a bool or a
-    function giving one, called only when needed) says whether the lower-cased word has been seen
-    after its neighbour. The stage and its threshold calibration both decide here."""
+def choose_fix(gain: float, fits_after: bool, break_min_gain: float, lower_max_gain: float) -> str | None:
+    """"break", "lower" or None for a site whose break gain is ``gain``; ``fits_after`` says whether
+    the lower-cased word has been seen after its neighbour. The stage and its threshold calibration
+    both decide here."""
     if gain >= break_min_gain:
         return "break"
-    if gain <= lower_max_gain and (fits_after() if callable(fits_after) else fits_after):
+    if gain <= lower_max_gain and fits_after:
         return "lower"
     return None
 
@@ -118,8 +118,8 @@ class CapitalsStage:
     def decide(self, sentence: str, site: CapitalSite) -> tuple[str, float] | None:
         """("break" or "lower", gain) for a site, or None to leave it."""
         gain = break_gain(self.lm, sentence, site)
-        kind = choose_fix(gain, lambda: self.fits_after(sentence, site), self.break_min_gain,
-                          self.lower_max_gain)
+        fits = gain <= self.lower_max_gain and self.fits_after(sentence, site)  # a lookup only when it matters
+        kind = choose_fix(gain, fits, self.break_min_gain, self.lower_max_gain)
         return None if kind is None else (kind, gain)
 
     def fits_after(self, sentence: str, site: CapitalSite) -> bool:
@@ -150,10 +150,6 @@ class CapitalsStage:
                 confidence = 1.0 / (1.0 + math.exp(-margin))
                 edits.append(Edit(start, end, old, new, self.name,
                                   f"{reason} (n-gram gain of a break {gain:+.1f})", round(0.5 + confidence / 2, 3)))
-        # neighbouring sites share a word: keep the first of two overlapping edits
-        kept: list[Edit] = []
-        for e in edits:
-            if kept and e.start < kept[-1].end:
-                continue
-            kept.append(e)
-        return kept
+        # edits never overlap: a site's word is capitalised, so it cannot be the next site's
+        # (lower-case) previous word
+        return edits
