@@ -85,3 +85,20 @@ def test_a_word_is_lower_cased_only_where_it_has_been_seen_after_its_neighbour()
     lm = _StubLM({SENT: -50.0, LEFT: -30.0, RIGHT: -30.0}, unseen=frozenset({("globally", "such")}))
     stage = CapitalsStage(lm, break_min_gain=0.0, lower_max_gain=-6.0)
     assert stage.propose(SENT) == []  # gain -10, but "globally such" was never counted
+
+
+def test_a_damaged_ngram_file_names_the_model_folder(tmp_path):
+    import shutil
+
+    from unmangle import Repairer
+    from unmangle.neural.model_dir import ModelFolderError
+    from unmangle.resources import bundled_model_dir
+
+    model = bundled_model_dir()
+    if model is None:
+        pytest.skip("this install has no bundled model")
+    broken = tmp_path / "model"
+    shutil.copytree(model, broken)
+    (broken / "ngram.npz").write_text("junk\n")
+    with pytest.raises(ModelFolderError, match="ngram.npz"):
+        Repairer(model=broken, disable=("neural",))

@@ -81,6 +81,9 @@ def test_damaged_file_is_reported(lm, tmp_path):
     np.savez(path, header=np.frombuffer(b'{"format_version": 1}', dtype=np.uint8))
     with pytest.raises(NgramFormatError, match="lacks"):
         NgramLM.load(path)
+    path.write_text("not an archive\n")
+    with pytest.raises(NgramFormatError, match="lm.npz is not an n-gram file"):
+        NgramLM.load(path)
 
 
 def test_tiny_or_empty_corpora():

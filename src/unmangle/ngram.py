@@ -131,6 +131,10 @@ class NgramLM:
                            data["trigram_keys"], data["trigram_counts"], header.get("meta"))
         except KeyError as exc:
             raise NgramFormatError(f"{path}: n-gram file lacks {exc}") from None
+        except (ValueError, OSError, EOFError) as exc:
+            if isinstance(exc, NgramFormatError):
+                raise
+            raise NgramFormatError(f"{path} is not an n-gram file unmangle wrote: {exc}") from None
 
     # --- scoring -----------------------------------------------------------------------------
     def ids(self, tokens: Sequence[str]) -> np.ndarray:

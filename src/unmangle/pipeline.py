@@ -112,14 +112,18 @@ def _build_capitals(config: RepairerConfig) -> Stage | None:
     if model_dir is None:
         return None
     from .neural.model import NGRAM_FILE, read_metadata
+    from .neural.model_dir import ModelFolderError
     from .ngram import load_cached
     from .stages.capitals import CapitalsStage
 
     if not (Path(model_dir) / NGRAM_FILE).exists():
         return None
-    inference, _ = read_metadata(model_dir)
-    return CapitalsStage(load_cached(Path(model_dir) / NGRAM_FILE), break_min_gain=inference.break_min_gain,
-                         lower_max_gain=inference.lower_max_gain)
+    try:
+        inference, _ = read_metadata(model_dir)
+        lm = load_cached(Path(model_dir) / NGRAM_FILE)
+    except ValueError as exc:
+        raise ModelFolderError(f"model folder {model_dir} is damaged: {exc}") from None
+    return CapitalsStage(lm, break_min_gain=inference.break_min_gain, lower_max_gain=inference.lower_max_gain)
 
 
 STAGE_BUILDERS: dict[str, Callable[[RepairerConfig], Stage | None]] = {
