@@ -40,3 +40,34 @@ def test_no_name_out_of_nowhere():
     # a name already in the sentence, and sentence-initial capitals, are fine
     assert allowed(" he", " Biden", "Biden said that")
     assert allowed("Was the plan", "The plan", "")
+
+
+def test_spelling_convention_switches_are_refused():
+    from unmangle.neural.guards import spelling_variant
+
+    for old, new in [(" organisations", " organizations"), (" categorised", " categorized"),
+                     (" colour", " color"), (" centre", " center"), (" analyse", " analyze"),
+                     (" defence", " defense"), (" travelled", " traveled"), (" programme", " program"),
+                     (" paediatric", " pediatric"), (" grey", " gray"), (" labour", " labor"),
+                     (" organisations", " organization"), (" civilization", " civilisation")]:
+        assert spelling_variant(old, new), (old, new)
+        assert not allowed(old, new, "a wide range of")
+    # real repairs stay possible: number, a capital, another word, function words
+    for old, new in [(" organization", " organizations"), (" Are", " are"), (" four", " for"),
+                     (" filled", " filed"), (" Tennessee", " Tencent"), (" into", " in")]:
+        assert not spelling_variant(old, new), (old, new)
+    assert allowed(" company", " companies", "two")
+
+
+def test_a_word_cut_short_is_refused():
+    assert not allowed(" meningitis", " men", "cholera, dysentery and")
+    assert not allowed(" Eurozone", " Euro", "members of the")
+    assert allowed(" companies", " company", "one")  # an inflection dropped
+    assert allowed(" into", " in", "ventured")  # function words may shorten
+
+
+def test_no_number_out_of_nowhere():
+    assert not allowed(" assembled szlachta suddenly showed", " 1669, which was written in",
+                       "In the 1669 elections, the")
+    assert not allowed(" few", " 35", "cost a")
+    assert allowed(" $ 35 billions", " $35 billion", "cost")  # the number was there

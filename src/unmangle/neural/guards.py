@@ -4,6 +4,12 @@ The rewriter learned deletions from doubled words and inserted function words, a
 few hundred renderings. Outside those it can be confidently wrong in ways that destroy meaning:
 deleting a content word, or turning a name into a common word ("Nottingham" -> "not"). These checks
 keep such candidates out; everything they let through still has to beat ``<keep>``.
+
+Three more kinds of change are refused because the model's training text makes it confidently
+wrong there: a switch of spelling convention (the UN speeches it learned from write
+"organization", so it "repairs" British "organisations"), a word cut short ("meningitis" ->
+"men": generation stopped after the word's first piece), and a number that is not in the text it
+replaces (copied from the sentence: "the assembled szlachta" -> "1669, which ...").
 """
 
 from __future__ import annotations
@@ -65,7 +71,86 @@ def allowed(old: str, new: str, left: str) -> bool:
         new_first = _words(new)[:1]
         if not new_first or not new_first[0][:1].isupper():
             return False
-    return not _brings_in_unrelated_name(old, new, left)
+    if _brings_in_unrelated_name(old, new, left):
+        return False
+    return not (spelling_variant(old, new) or _cut_short(old, new) or _number_out_of_nowhere(old, new))
+
+
+#: Word endings that differ between British and American spelling, as (pattern, common form).
+_CONVENTIONS = [
+    (re.compile(r"([a-z]{3,})is(e|es|ed|ing|ation|ations|er|ers)$"), r"\1iz\2"),
+    (re.compile(r"([a-z]{2,})ys(e|es|ed|ing|er|ers)$"), r"\1yz\2"),
+    (re.compile(r"([a-z]{2,})our(s|ed|ing|ite|ites|able|ful|less|er|ers)?$"), r"\1or\2"),
+    (re.compile(r"([a-z]{2,})([bt])re(s|d)?$"), r"\1\2er\3"),
+    (re.compile(r"([a-z]{3,})ogue(s)?$"), r"\1og\2"),
+    (re.compile(r"([a-z]{2,})ence(s)?$"), r"\1ense\2"),
+    (re.compile(r"([a-z]{3,}[aeiou])ll(ed|ing|er|ers|or|ors)$"), r"\1l\2"),
+    (re.compile(r"([a-z]{2,})amme(s)?$"), r"\1am\2"),
+]
+_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe)(?=[a-z])")
+_VARIANT_WORDS = {"grey": "gray", "tyre": "tire", "tyres": "tires", "cheque": "check",
+                  "cheques": "checks", "aluminium": "aluminum", "practise": "practice",
+                  "practised": "practiced", "practising": "practicing", "storey": "story",
+                  "storeys": "stories", "plough": "plow", "ploughs": "plows", "kerb": "curb"}
+
+
+def _common_spelling(word: str) -> str:
+    """One spelling for a word's British and American forms (both map here; used to compare)."""
+    w = _VARIANT_WORDS.get(word.lower(), word.lower())
+    if len(w) >= 7:
+        w = _DIGRAPHS.sub("e", w)
+    for pattern, repl in _CONVENTIONS:
+        if len(w) >= 6 and pattern.search(w):
+            return pattern.sub(repl, w)
+    return w
+
+
+def spelling_variant(old: str, new: str) -> bool:
+    """Whether ``new`` differs from ``old`` by spelling convention (British/American), perhaps
+    with a plural turned singular or back: "organisations" -> "organization". Both spellings are
+    English; a change between them is no repair."""
+    old_words, new_words = _words(old), _words(new)
+    if len(old_words) != len(new_words):
+        return False
+    switched = False
+    for o, n in zip(old_words, new_words):
+        if o.lower() == n.lower():
+            continue  # same word (a capital fixed is no change of convention)
+        co, cn = _common_spelling(o), _common_spelling(n)
+        if co == cn or (co.rstrip("s") == cn.rstrip("s") and (co != o.lower() or cn != n.lower())
+                        and o.lower().rstrip("s") != n.lower().rstrip("s")):
+            switched = True
+        else:
+            return False
+    return switched
+
+
+#: Endings a word may lose in a real repair (number, tense, degree), so not a word cut short.
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "ly", "er", "est", "'s", "’s")
+
+
+def _cut_short(old: str, new: str) -> bool:
+    """A content word replaced by its own beginning: "meningitis" -> "men" (not "into" -> "in")."""
+    o, n = old.strip(), new.strip()
+    if o.lower() in FUNCTION_WORDS or not n or " " in o or " " in n or len(n) >= len(o):
+        return False
+    if not o.lower().startswith(n.lower()):
+        return False
+    return o[len(n):].lower() not in _INFLECTIONS
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _number_out_of_nowhere(old: str, new: str) -> bool:
+    """A number in the replacement that the replaced text does not hold."""
+    have = _NUMBER.findall(old)
+    for number in _NUMBER.findall(new):
+        if number in have:
+            have.remove(number)
+        else:
+            return True
+    return False
 
 
 def _looks_like(a: str, b: str) -> bool:
