@@ -101,3 +101,14 @@ def test_bigram_count():
     assert lm.bigram_count("the", "council") == 2
     assert lm.bigram_count("council", "the") == 0
     assert lm.bigram_count("unknown", "council") == 0
+
+
+def test_association_compares_a_pair_with_chance():
+    from unmangle.ngram import NgramLM
+
+    corpus = ["the council met"] * 20 + ["we met the council"] * 20 + ["the the"] + ["council"] * 30
+    lm = NgramLM.build(corpus, min_count=1, min_word_count=1)
+    assert lm.association("the", "council") > 0  # together more often than chance
+    assert lm.association("the", "the") < lm.association("the", "council")
+    assert lm.association("council", "we") == float("-inf")  # never counted
+    assert lm.association("unknown", "council") == float("-inf")

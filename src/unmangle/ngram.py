@@ -223,6 +223,16 @@ class NgramLM:
         key = np.asarray([(self.index[first] << _ID_BITS) | self.index[second]], dtype=np.uint64)
         return int(self._lookup(self.bigram_keys, self.bigram_counts, key)[0])
 
+    def association(self, first: str, second: str) -> float:
+        """How much more often ``first second`` was counted than chance predicts (ln of observed
+        over expected, pointwise mutual information); -inf when the pair was never counted."""
+        count = self.bigram_count(first, second)
+        if count == 0:
+            return float("-inf")
+        c1 = int(self.unigram_counts[self.index[first]])
+        c2 = int(self.unigram_counts[self.index[second]])
+        return math.log(count * self.total / max(1, c1 * c2))
+
     def knows(self, word: str) -> bool:
         """Whether ``word`` (as :func:`lm_tokens` writes it) is in the vocabulary."""
         return word in self.index
