@@ -690,8 +690,10 @@ def main(argv: list[str] | None = None) -> int:
                     "ones let it make no edit")
     ap.add_argument("--cal-synthetic", type=int, default=300, help="calibration: synthetic sentences")
     ap.add_argument("--cal-mlqe-per-pair", type=int, default=40, help="calibration: MLQE-PE lines per pair")
-    ap.add_argument("--cal-detect", default="0.5,0.7,0.85,0.95", help="calibration: detect thresholds to try")
-    ap.add_argument("--cal-margins", default="-4,-2,0,1,2,3,4,6", help="calibration: rewrite margins to try")
+    ap.add_argument("--cal-detect", default="0.7,0.85", help="calibration: detect thresholds to try "
+                    "(the bundled model's own calibration grid)")
+    ap.add_argument("--cal-margins", default="8,10,12,14,16,18,20,24",
+                    help="calibration: rewrite margins to try (nats)")
     ap.add_argument("--time-budget", type=float, default=330.0, metavar="SECONDS",
                     help="stop each demo's training after this long even before --steps (0: no limit)")
     ap.add_argument("--threads", type=int, default=1,
