@@ -61,3 +61,21 @@ def test_mark_windows_long_context_but_keeps_the_span():
 def test_token_labels():
     assert token_labels([(0, 3), (3, 8), (8, 12), (0, 0)], [(3, 8)]) == [0, 1, 0, -100]
     assert chunks("a ,b") == [(0, 1), (1, 3), (3, 4)]
+
+
+def _keep_spans(source, target, seed, **kw):
+    ex = build_examples(source, target, random.Random(seed), jitter=0.0, negatives=1, **kw)
+    return [m[m.index("<span>") + 6:m.index("</span>")] for m, tgt in ex.rewrites if tgt == KEEP]
+
+
+def test_keep_negatives_can_favour_content_words():
+    from unmangle.neural.examples import is_content_word
+
+    s = t = "The females of the herd stay with it in the dry season of the year."
+    uniform = [w for seed in range(300) for w in _keep_spans(s, t, seed)]
+    biased = [w for seed in range(300) for w in _keep_spans(s, t, seed, content_weight=20.0)]
+    share = lambda spans: sum(is_content_word(w.split()[0]) for w in spans) / len(spans)
+    assert share(biased) > 0.8 > share(uniform) + 0.3
+    # weight 1 draws exactly as before the option existed (the bundled model's recipe)
+    assert _keep_spans(s, t, 7) == _keep_spans(s, t, 7, content_weight=1.0)
+    assert is_content_word(" females") and not is_content_word(" with") and not is_content_word(" 35")

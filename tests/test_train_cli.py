@@ -62,8 +62,10 @@ def test_train_can_start_from_a_model_folder(corpora, tmp_path, capsys):
                  "--vocab-size", "300", *common]) == 0
     second = tmp_path / "second"
     assert main(["train", "--out", str(second), "--work-dir", str(tmp_path / "w2"), "--init-from", str(first),
-                 "--seed", "1", *common]) == 0
+                 "--seed", "1", "--keep-negatives", "2", "--negative-content-weight", "4", *common]) == 0
     check_model_dir(second)
+    settings = json.loads((second / "unmangle.json").read_text())["training"]["example_settings"]
+    assert settings["negatives"] == 2 and settings["negative_content_weight"] == 4.0
     assert (second / "tokenizer.json").read_bytes() == (first / "tokenizer.json").read_bytes()
     assert not (tmp_path / "w2" / "tokenizer").exists()
     training = json.loads((second / "unmangle.json").read_text())["training"]
@@ -78,6 +80,9 @@ def test_train_can_start_from_a_model_folder(corpora, tmp_path, capsys):
     assert "unmangle.json" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["train", "--out", str(tmp_path / "x"), "--init-from", str(first), "--resume", *common])
+    assert main(["train", "--out", str(tmp_path / "x"), "--init-from", str(first),
+                 "--negative-content-weight", "0", *common]) == 2
+    assert "--negative-content-weight" in capsys.readouterr().err
 
 
 def test_running_out_of_memory_saves_a_checkpoint_and_says_what_to_do(corpora, tmp_path, capsys, monkeypatch):

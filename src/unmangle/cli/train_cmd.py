@@ -56,6 +56,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model-size", default="small", choices=["tiny", "small", "base"],
                    help="architecture preset")
     p.add_argument("--vocab-size", type=int, default=16000, help="sentencepiece vocabulary size")
+    p.add_argument("--keep-negatives", type=int, default=1, metavar="N",
+                   help="<keep> examples per sentence: untouched spans the rewriter must learn to leave")
+    p.add_argument("--negative-content-weight", type=float, default=1.0, metavar="W",
+                   help="how much likelier a content word is than another word to be a <keep> example "
+                   "(1: uniform, as the bundled model; more teaches it to leave rare words alone)")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-2, help="peak Adafactor learning rate")
     p.add_argument("--warmup-steps", type=int, default=300, help="linear warm-up steps")
@@ -87,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
     spec = corpus_spec(args)
     if args.time_budget is None and args.max_steps is None:
         raise CLIError("give --time-budget or --max-steps so training knows when to stop")
+    if args.keep_negatives < 0 or args.negative_content_weight <= 0:
+        raise CLIError("--keep-negatives must be >= 0 and --negative-content-weight > 0")
+    examples = ExampleSettings(negatives=args.keep_negatives,
+                               negative_content_weight=args.negative_content_weight)
     ts = TrainSettings(batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
                        scale_parameter=not args.no_scale_parameter, time_budget=args.time_budget,
                        max_steps=args.max_steps, eval_every=args.eval_every, seed=args.seed,
@@ -94,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         info = train_from_corpora(spec, args.out, work_dir=args.work_dir, model_size=args.model_size,
                                   vocab_size=args.vocab_size, train_settings=ts,
-                                  example_settings=ExampleSettings(), workers=args.workers,
+                                  example_settings=examples, workers=args.workers,
                                   preset=args.preset, resume=args.resume, ngram=not args.no_ngram,
                                   init_from=args.init_from)
     except (EvalDataError, FileNotFoundError, ValueError, TrainingOutOfMemory) as exc:

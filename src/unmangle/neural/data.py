@@ -134,6 +134,8 @@ class ExampleSettings:
     max_target_tokens: int = 24
     negatives: int = 1
     jitter: float = 0.3
+    #: weight of a content word when a <keep> negative is drawn (1.0: uniform; see build_examples)
+    negative_content_weight: float = 1.0
 
 
 _worker_state: dict = {}
@@ -154,7 +156,8 @@ def tokenise_pairs(pairs: list[tuple[str, str]], seed: int, settings: ExampleSet
     out = TokenisedExamples()
     sources, bads, rw_in, rw_out = [], [], [], []
     for source, target in pairs:
-        ex = build_examples(source, target, rng, negatives=settings.negatives, jitter=settings.jitter)
+        ex = build_examples(source, target, rng, negatives=settings.negatives, jitter=settings.jitter,
+                            content_weight=settings.negative_content_weight)
         sources.append(source)
         bads.append(ex.bad_regions)
         for marked, tgt in ex.rewrites:

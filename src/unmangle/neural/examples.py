@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from ..textspans import chunks
+from .guards import FUNCTION_WORDS
 from .tokenizer import KEEP, SPAN_CLOSE, SPAN_OPEN
 
 
@@ -99,10 +100,23 @@ class SentenceExamples:
     rewrites: list[tuple[str, str]]  # (marked input, target text or KEEP)
 
 
+def is_content_word(chunk: str) -> bool:
+    """A word of four or more letters that is not a function word ("females", not "with")."""
+    word = chunk.strip()
+    return len(word) >= 4 and word.isalpha() and word.lower() not in FUNCTION_WORDS
+
+
 def build_examples(source: str, target: str, rng: random.Random, *, max_src_chunks: int = 8,
                    max_tgt_chunks: int = 12, jitter: float = 0.3, negatives: int = 1,
-                   context_chunks: int = 40) -> SentenceExamples:
-    """Detector regions and rewrite examples (with jittered boundaries and <keep> negatives)."""
+                   context_chunks: int = 40, content_weight: float = 1.0) -> SentenceExamples:
+    """Detector regions and rewrite examples (with jittered boundaries and <keep> negatives).
+
+    ``<keep>`` negatives fall on untouched chunks, each with weight 1, or ``content_weight`` for a
+    content word (letters, four or more, not a function word): the rewriter's false repairs on
+    clean text are rare content words swapped for common ones ("females" -> "women"), which
+    uniform negatives, mostly short common words, seldom show it. 1.0 draws uniformly, as the
+    bundled model was trained.
+    """
     regions = diff_regions(source, target)
     sc = chunks(source)
     starts = {a: i for i, (a, _) in enumerate(sc)}
@@ -132,10 +146,13 @@ def build_examples(source: str, target: str, rng: random.Random, *, max_src_chun
             a, b, ta, tb = r.src_start, r.src_end, r.tgt_start, r.tgt_end
         rewrites.append((mark(source, a, b, context_chunks), target[ta:tb]))
     free = [i for i in range(len(sc)) if i not in covered]
+    weights = None
+    if content_weight != 1.0 and free:
+        weights = [content_weight if is_content_word(source[sc[i][0]:sc[i][1]]) else 1.0 for i in free]
     for _ in range(negatives):
         if not free:
             break
-        i = rng.choice(free)
+        i = rng.choice(free) if weights is None else rng.choices(free, weights)[0]
         j = i + 1 if rng.random() < 0.4 and i + 1 < len(sc) and (i + 1) not in covered else i
         rewrites.append((mark(source, sc[i][0], sc[j][1], context_chunks), KEEP))
     return SentenceExamples(source, bad, rewrites)
