@@ -71,3 +71,13 @@ def test_no_number_out_of_nowhere():
                        "In the 1669 elections, the")
     assert not allowed(" few", " 35", "cost a")
     assert allowed(" $ 35 billions", " $35 billion", "cost")  # the number was there
+
+
+def test_a_split_name_may_be_written_together():
+    assert allowed(" Okon Kwo Adey Emi", " Okonkwo Adeyemi", "We thank")
+    assert allowed(" Drive Anya", " Drevania", "The people of")
+    assert allowed(" Ali Baba", " Alibaba", "shares of")
+    # dropping words is still no merge: a word kept as it was, or letters unalike
+    assert not allowed(" economic development", " development", "for")
+    assert not allowed(" Belt Throne", " Velsen", "The")
+    assert not allowed(" voting rights", " votes", "People went")

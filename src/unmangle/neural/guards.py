@@ -43,7 +43,8 @@ def is_function_only(text: str) -> bool:
 def allowed(old: str, new: str, left: str) -> bool:
     """Whether replacing ``old`` (preceded by ``left`` in its sentence) with ``new`` may be proposed.
 
-    - Removing words: only function words, or words that repeat the text just before them.
+    - Removing words: only function words, or words that repeat the text just before them, unless
+      the words are written together anew (a split name merged: "Ali Baba" -> "Alibaba").
     - Replacing content words by function words only is a removal in disguise ("puja" -> "the").
     - A capitalised word inside a sentence that is not a function word is taken for a name: its
       replacement must start with a capital too.
@@ -59,9 +60,10 @@ def allowed(old: str, new: str, left: str) -> bool:
         if w in removed:
             removed.remove(w)
     nearby = set(new_words) | {w.lower() for w in _words(left)[-3:]}
-    for w in removed:
-        if w not in FUNCTION_WORDS and w not in nearby and len(new_words) < len(old_words):
-            return False  # a content word would vanish that is not a repeat
+    if len(new_words) < len(old_words) and not respelled_whole(old_words, new_words):
+        for w in removed:
+            if w not in FUNCTION_WORDS and w not in nearby:
+                return False  # a content word would vanish that is not a repeat
     if removed and new_words and all(w in FUNCTION_WORDS for w in new_words) and any(
             w not in FUNCTION_WORDS and w not in nearby for w in removed):
         return False  # content words would give way to function words only
@@ -151,6 +153,15 @@ def _number_out_of_nowhere(old: str, new: str) -> bool:
         else:
             return True
     return False
+
+
+def respelled_whole(old_words: list[str], new_words: list[str]) -> bool:
+    """Whether fewer words are the same words written together, not some of them dropped: no word
+    kept as it was, and the letters alike ("Okon Kwo Adey Emi" -> "Okonkwo Adeyemi", "Drive Anya"
+    -> "Drevania"; not "economic development" -> "development")."""
+    if not new_words or set(new_words) & set(old_words):
+        return False
+    return SequenceMatcher(None, "".join(old_words), "".join(new_words)).ratio() >= 0.6
 
 
 def _looks_like(a: str, b: str) -> bool:
