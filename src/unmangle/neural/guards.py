@@ -52,6 +52,8 @@ def allowed(old: str, new: str, left: str) -> bool:
       it replaces (a rendering undone: "Ticketok" -> "TikTok", "Ali Baba" -> "Alibaba") or stand
       earlier in the sentence. Renderings that share no letters with the name ("millet" ->
       "Xiaomi") are the lexicon's job, where context rules keep them safe.
+    - No switch of spelling convention, no word cut short, no number out of nowhere (module
+      docstring).
     """
     old_words = [w.lower() for w in _words(old)]
     new_words = [w.lower() for w in _words(new)]
@@ -99,10 +101,12 @@ _VARIANT_WORDS = {"grey": "gray", "tyre": "tire", "tyres": "tires", "cheque": "c
 def _common_spelling(word: str) -> str:
     """One spelling for a word's British and American forms (both map here; used to compare)."""
     w = _VARIANT_WORDS.get(word.lower(), word.lower())
+    if len(w) < 6:
+        return w
     if len(w) >= 7:
         w = _DIGRAPHS.sub("e", w)
     for pattern, repl in _CONVENTIONS:
-        if len(w) >= 6 and pattern.search(w):
+        if pattern.search(w):
             return pattern.sub(repl, w)
     return w
 
