@@ -129,11 +129,11 @@ class NgramLM:
                 vocab = bytes(data["vocab"]).decode("utf-8").split("\n")
                 return cls(vocab, data["unigram_counts"], data["bigram_keys"], data["bigram_counts"],
                            data["trigram_keys"], data["trigram_counts"], header.get("meta"))
+        except NgramFormatError:
+            raise
         except KeyError as exc:
             raise NgramFormatError(f"{path}: n-gram file lacks {exc}") from None
         except (ValueError, OSError, EOFError) as exc:
-            if isinstance(exc, NgramFormatError):
-                raise
             raise NgramFormatError(f"{path} is not an n-gram file unmangle wrote: {exc}") from None
 
     # --- scoring -----------------------------------------------------------------------------
