@@ -82,6 +82,13 @@ def test_unknown_stage_is_an_argument_error(capsys):
     assert "invalid choice" in capsys.readouterr().err
 
 
+def test_unknown_precision_is_an_argument_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["repair", "--precision", "fp8"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'fp8'" in capsys.readouterr().err
+
+
 def test_undecodable_file_exit_2_nothing_written(tmp_path, capsys):
     src = tmp_path / "latin1.txt"
     src.write_bytes("Caf\xe9 au lait .".encode("latin-1"))
@@ -109,5 +116,6 @@ def test_help_explains_every_option(capsys):
         main(["repair", "--help"])
     assert exc.value.code == 0
     text = capsys.readouterr().out
-    for option in ("FILE", "-o OUT", "--diff", "--json", "--disable STAGE", "--lexicon FILE", "--fast"):
+    for option in ("FILE", "-o OUT", "--diff", "--json", "--disable STAGE", "--lexicon FILE", "--fast",
+                   "--precision"):
         assert option in text

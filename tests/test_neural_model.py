@@ -127,20 +127,46 @@ def test_lean_inference_model_matches_transformers(tiny_model_dir):
             [tuple(o) for o in expected["offset_mapping"][row].tolist()][:len(batch["offset_mapping"][row])]
 
 
-def test_repair_many_equals_one_by_one(tiny_model_dir):
+@pytest.mark.parametrize("precision", ["bf16", "fp32"])
+def test_repair_many_equals_one_by_one(tiny_model_dir, precision):
     out, _ = tiny_model_dir
-    # unquantised: dynamic int8 quantisation scales activations per batch, so with this tiny
-    # model's near-random scores a different batch can flip a near-tie; batching itself must not
-    repairer = Repairer(stages=[*Repairer(fast=True).stages, NeuralStage.from_dir(out, quantize=False)])
+    repairer = Repairer(stages=[*Repairer(fast=True).stages, NeuralStage.from_dir(out, precision=precision)])
     texts = ["Shares of Tennessee Holdings rose on Monday .", "", "Users of Ticketok shared it.  ",
-             "The the company said it would appeal."]
+             "The the company said it would appeal.",
+             "A much longer sentence, padded by its neighbours in a batch, about the talks in Geneva."]
     many = repairer.repair_many(texts)
     for text, result in zip(texts, many):
         single = repairer.repair_document(text)
-        # batching pads differently, so scores agree to rounding, not bit for bit
         assert result.text == single.text
         assert [(e.start, e.end, e.new, e.stage) for e in result.edits] == \
             [(e.start, e.end, e.new, e.stage) for e in single.edits]
         for a, b in zip(result.edits, single.edits):
-            assert abs(a.confidence - b.confidence) < 0.02
+            # bf16 computes every row on its own: the same confidence bit for bit; fp32 kernels
+            # may sum padded rows in another order: the same to rounding
+            assert a.confidence == b.confidence if precision == "bf16" else abs(a.confidence - b.confidence) < 0.02
         assert apply_edits(text, result.edits) == result.text
+
+
+def test_bf16_scores_are_batch_independent_and_close_to_fp32(tiny_model_dir):
+    """The default precision must give a sentence the same scores alone or in any batch."""
+    out, _ = tiny_model_dir
+    fp32 = NeuralStage.from_dir(out, precision="fp32")
+    bf16 = NeuralStage.from_dir(out, precision="bf16")
+    sentences = ["Shares of Tennessee Holdings rose on Monday.",
+                 "Users of Ticketok shared it widely, the company said in a statement on Tuesday night.",
+                 "It rained."]
+    items = [(s, 0, s.index(" "), "The") for s in sentences]
+    together = bf16._margins(items)
+    alone = [bf16._margins([item])[0] for item in items]
+    assert together == alone
+    reference = fp32._margins(items)
+    assert all(abs(a - b) < 0.5 for a, b in zip(together, reference))
+    assert bf16._chunk_scores(sentences) == [bf16._chunk_scores([s])[0] for s in sentences]
+
+
+def test_unknown_precision_is_refused(tiny_model_dir):
+    out, _ = tiny_model_dir
+    with pytest.raises(ValueError, match="unknown precision 'fp8'"):
+        NeuralStage.from_dir(out, precision="fp8")
+    with pytest.raises(ValueError, match="choose from bf16, int8, fp32"):
+        Repairer(fast=True, precision="half")

@@ -64,6 +64,10 @@ class RepairerConfig:
     fast: bool = False
     threshold: float | None = None
     duplicate_similarity: float = 0.8
+    #: how the neural stage runs its model: "bf16" (default: a text's result never depends on
+    #: what else is in its batch), "int8" (faster; edits at the threshold can depend on the
+    #: batch) or "fp32"
+    precision: str = "bf16"
 
 
 def _build_normalize(config: RepairerConfig) -> Stage:
@@ -102,7 +106,7 @@ def _build_neural(config: RepairerConfig) -> Stage | None:
         return None
     from .neural.stage import NeuralStage
 
-    return NeuralStage.from_dir(model_dir, threshold=config.threshold)
+    return NeuralStage.from_dir(model_dir, threshold=config.threshold, precision=config.precision)
 
 
 def _build_capitals(config: RepairerConfig) -> Stage | None:
@@ -141,7 +145,8 @@ class Repairer:
 
     ``Repairer()`` gives the bundled defaults. ``disable=("duplicates",)`` switches stages off,
     ``lexicons=[path]`` adds lexicon files, ``fast=True`` skips the neural stage, ``model=DIR`` uses a
-    fine-tuned model, and ``stages=[...]`` replaces the pipeline with your own stage objects.
+    fine-tuned model, ``precision="int8"`` runs the model faster (see :class:`RepairerConfig`), and
+    ``stages=[...]`` replaces the pipeline with your own stage objects.
     """
 
     def __init__(
@@ -153,12 +158,17 @@ class Repairer:
         model: str | Path | None = "default",
         fast: bool = False,
         threshold: float | None = None,
+        precision: str = "bf16",
         stages: Sequence[Stage] | None = None,
     ) -> None:
         self.config = RepairerConfig(
             disable=tuple(disable), lexicons=tuple(lexicons), use_default_lexicon=use_default_lexicon,
-            model=model, fast=fast, threshold=threshold,
+            model=model, fast=fast, threshold=threshold, precision=precision,
         )
+        from .neural.model_dir import PRECISIONS
+
+        if precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {precision!r}; choose from {', '.join(PRECISIONS)}")
         unknown = set(self.config.disable) - set(STAGE_BUILDERS)
         if unknown:
             raise ValueError(

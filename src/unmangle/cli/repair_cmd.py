@@ -42,6 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="evidence (nats) a neural change needs over leaving the text alone: the "
                    "rewriter's margin plus the n-gram gain (higher = fewer, safer changes; default: "
                    "the model's calibrated value)")
+    p.add_argument("--precision", choices=("bf16", "int8", "fp32"), default="bf16",
+                   help="how the neural model runs: bf16 (default; each text is treated the same "
+                   "whatever it is batched with), int8 (about 20%% faster on CPUs; an edit right at "
+                   "the threshold can depend on the batch) or fp32 (reference, slowest)")
     p.set_defaults(handler=run)
 
 
@@ -53,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     text = read_text(args.file)
     try:
         repairer = Repairer(disable=args.disable, lexicons=args.lexicon, fast=args.fast,
-                            model=args.model or "default", threshold=args.threshold)
+                            model=args.model or "default", threshold=args.threshold,
+                            precision=args.precision)
     except (LexiconError, ModelFolderError, OSError) as exc:
         raise CLIError(str(exc)) from None
     result = repairer.repair_document(text)

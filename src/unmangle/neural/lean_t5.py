@@ -19,6 +19,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .model_dir import PRECISIONS
+
 
 class _RMSNorm(nn.Module):
     def __init__(self, dim: int, eps: float) -> None:
@@ -148,7 +150,7 @@ class LeanT5(nn.Module):
 
     def detect_logits(self, hidden: torch.Tensor) -> torch.Tensor:
         """Per-token corruption logits from encoder states, shape (batch, tokens)."""
-        return self.detector(hidden).squeeze(-1)
+        return self.detector(hidden.float()).squeeze(-1)
 
     def cross_keys_values(self, hidden: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
         """Each decoder layer's keys and values of the encoder states (computed once per batch)."""
@@ -160,7 +162,7 @@ class LeanT5(nn.Module):
         only at the last position with ``last_only``."""
         y = self.shared(decoder_input_ids)
         t = y.shape[1]
-        causal = torch.full((t, t), torch.finfo(y.dtype).min).triu(1)
+        causal = torch.full((t, t), torch.finfo(y.dtype).min, dtype=y.dtype).triu(1)
         self_bias = self.decoder.position_bias(t, t) + causal
         cross_bias = _additive(attention_mask, y.dtype)
         cross_kv = cross_kv if cross_kv is not None else self.cross_keys_values(hidden)
@@ -198,6 +200,29 @@ class LeanT5(nn.Module):
             if bool(done.all()):
                 break
         return out[:, 1:]
+
+    def for_inference(self, precision: str = "bf16") -> nn.Module:
+        """This model ready to run at ``precision`` (see :data:`PRECISIONS`).
+
+        ``bf16`` casts every weight to bfloat16 except the tiny detector head, whose probabilities
+        are compared with a threshold. Every row of a batch is then computed on its own, so
+        a sentence scores the same whatever else is in its batch. ``int8`` dynamically quantises
+        the Linear layers: faster, but their input scale is taken over the whole batch, so an edit
+        whose evidence sits at the threshold can depend on the batch. ``fp32`` is the reference.
+        """
+        if precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {precision!r}; choose from {', '.join(PRECISIONS)}")
+        model = self.float().eval()
+        if precision == "bf16":
+            model = model.to(torch.bfloat16)
+            model.detector.float()
+        elif precision == "int8":
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # quantize_dynamic's deprecation notice
+                model = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+        return model
 
     # --- loading -------------------------------------------------------------------------------
     @classmethod

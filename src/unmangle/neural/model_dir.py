@@ -9,6 +9,9 @@ from ..resources import bundled_model_dir
 
 log = logging.getLogger(__name__)
 
+#: How the neural stage can run its model (:meth:`unmangle.neural.lean_t5.LeanT5.for_inference`).
+PRECISIONS = ("bf16", "int8", "fp32")
+
 #: Files a model folder must hold.
 REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "unmangle.json")
 

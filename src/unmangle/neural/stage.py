@@ -13,7 +13,6 @@ candidate.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +59,7 @@ class NeuralStage:
     name = "neural"
 
     def __init__(self, model: LeanT5, tokenizer: InferenceTokenizer, inference: InferenceSettings,
-                 *, threshold: float | None = None, quantize: bool = True,
+                 *, threshold: float | None = None, precision: str = "bf16",
                  lm: NgramLM | None = None) -> None:
         self.inference = inference
         self.lm = lm
@@ -68,12 +67,8 @@ class NeuralStage:
             self.inference.rewrite_margin = threshold
         self.tokenizer = tokenizer
         self.keep_id = tokenizer.token_id(KEEP)
-        model = model.float().eval()
-        if quantize:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # quantize_dynamic's deprecation notice
-                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        self.model = model
+        self.precision = precision
+        self.model = model.for_inference(precision)
         self._warm_up()
 
     def _warm_up(self) -> None:
@@ -85,7 +80,7 @@ class NeuralStage:
 
     @classmethod
     def from_dir(cls, model_dir: str | Path, *, threshold: float | None = None,
-                 quantize: bool = True) -> "NeuralStage":
+                 precision: str = "bf16") -> "NeuralStage":
         model_dir = check_model_dir(model_dir)
         try:
             inference, _ = read_metadata(model_dir)
@@ -96,7 +91,7 @@ class NeuralStage:
             raise ModelFolderError(f"model folder {model_dir} is damaged: {exc}") from None
         except Exception as exc:  # tokenizer.json parse errors come as several types
             raise ModelFolderError(f"model folder {model_dir} is damaged: {type(exc).__name__}: {exc}") from None
-        return cls(model, tokenizer, inference, threshold=threshold, quantize=quantize, lm=lm)
+        return cls(model, tokenizer, inference, threshold=threshold, precision=precision, lm=lm)
 
     # --- detection -------------------------------------------------------------------------
     def _windows(self, text: str) -> list[tuple[int, str]]:
@@ -117,10 +112,7 @@ class NeuralStage:
     def _chunk_scores(self, pieces: list[str]) -> list[list[tuple[int, int, float]]]:
         """For each piece, (start, end, probability) of each chunk."""
         results: list[list[tuple[int, int, float]]] = [[] for _ in pieces]
-        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
-        bs = self.inference.batch_size
-        for k in range(0, len(order), bs):
-            idx = order[k:k + bs]
+        for idx in _length_batches(pieces, self.inference.batch_size):
             enc = self.tokenizer.batch([pieces[i] for i in idx], offsets=True)
             hidden = self.model.encode(enc["input_ids"], enc["attention_mask"])
             probs = torch.sigmoid(self.model.detect_logits(hidden))
@@ -189,41 +181,38 @@ class NeuralStage:
         Greedy decoding may not produce <keep>, so the decoder always offers its best *change*;
         the change then has to beat <keep>.
         """
-        out: list[list[tuple[str, float]]] = []
-        bs = self.inference.batch_size
+        out: list[list[tuple[str, float]]] = [[] for _ in regions]
         tok = self.tokenizer
-        for k in range(0, len(regions), bs):
-            batch = regions[k:k + bs]
-            hidden, mask = self._encode([mark(r.sentence, r.start, r.end, self.inference.context_words)
-                                         for r in batch])
+        marked = [mark(r.sentence, r.start, r.end, self.inference.context_words) for r in regions]
+        for idx in _length_batches(marked, self.inference.batch_size):
+            hidden, mask = self._encode([marked[i] for i in idx])
             cands = self.model.greedy(hidden, mask, self.inference.max_new_tokens, tok.eos_token_id,
                                       tok.pad_token_id, banned=self.keep_id)
-            keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(batch))
+            keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(idx))
             margins = self._sequence_logprob(hidden, mask, cands) - self._sequence_logprob(hidden, mask, keep)
-            for row, region in enumerate(batch):
-                ids = [i for i in cands[row].tolist() if i != tok.pad_token_id]
+            for row, i in enumerate(idx):
+                ids = [t for t in cands[row].tolist() if t != tok.pad_token_id]
                 if tok.eos_token_id not in ids:
-                    out.append([])  # ran out of length: not a finished answer
-                    continue
+                    continue  # ran out of length: not a finished answer
                 text = tok.decode(ids[:ids.index(tok.eos_token_id)])
-                old = region.sentence[region.start:region.end]
-                out.append([(text, float(margins[row]))] if text != old else [])
+                region = regions[i]
+                if text != region.sentence[region.start:region.end]:
+                    out[i] = [(text, float(margins[row]))]
         return out
 
     @torch.inference_mode()
     def _margins(self, items: list[tuple[str, int, int, str]]) -> list[float]:
         """The rewriter's margin (ln P(text) - ln P(<keep>)) for replacing ``sentence[start:end]``."""
         tok = self.tokenizer
-        out: list[float] = []
-        bs = self.inference.batch_size
-        for k in range(0, len(items), bs):
-            batch = items[k:k + bs]
-            hidden, mask = self._encode([mark(sent, a, b, self.inference.context_words)
-                                         for sent, a, b, _ in batch])
-            labels = tok.batch([text for *_, text in batch])["input_ids"]
-            keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(batch))
-            out.extend((self._sequence_logprob(hidden, mask, labels)
-                        - self._sequence_logprob(hidden, mask, keep)).tolist())
+        out = [0.0] * len(items)
+        marked = [mark(sent, a, b, self.inference.context_words) for sent, a, b, _ in items]
+        for idx in _length_batches(marked, self.inference.batch_size):
+            hidden, mask = self._encode([marked[i] for i in idx])
+            labels = tok.batch([items[i][3] for i in idx])["input_ids"]
+            keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(idx))
+            margins = self._sequence_logprob(hidden, mask, labels) - self._sequence_logprob(hidden, mask, keep)
+            for i, margin in zip(idx, margins.tolist()):
+                out[i] = margin
         return out
 
     def _options(self, regions: list[_Region]) -> list[list[Option]]:
@@ -328,6 +317,12 @@ class NeuralStage:
 
     def propose(self, text: str) -> list[Edit]:
         return self.propose_many([text])[0]
+
+
+def _length_batches(texts: list[str], batch_size: int) -> list[list[int]]:
+    """Indices of ``texts`` in batches of similar length (less padding to compute)."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    return [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
 
 
 @dataclass
