@@ -141,9 +141,8 @@ def test_repair_many_equals_one_by_one(tiny_model_dir, precision):
         assert [(e.start, e.end, e.new, e.stage) for e in result.edits] == \
             [(e.start, e.end, e.new, e.stage) for e in single.edits]
         for a, b in zip(result.edits, single.edits):
-            # bf16 computes every row on its own: the same confidence bit for bit; fp32 kernels
-            # may sum padded rows in another order: the same to rounding
-            assert a.confidence == b.confidence if precision == "bf16" else abs(a.confidence - b.confidence) < 0.02
+            # every row is computed on its own; only float sums over padded keys may round differently
+            assert a.confidence == pytest.approx(b.confidence, abs=1e-4)
         assert apply_edits(text, result.edits) == result.text
 
 
@@ -158,10 +157,13 @@ def test_bf16_scores_are_batch_independent_and_close_to_fp32(tiny_model_dir):
     items = [(s, 0, s.index(" "), "The") for s in sentences]
     together = bf16._margins(items)
     alone = [bf16._margins([item])[0] for item in items]
-    assert together == alone
+    # to rounding (float sums over padded keys); int8's per-batch input scale moves these by ~0.1
+    assert together == pytest.approx(alone, abs=1e-3)
     reference = fp32._margins(items)
-    assert all(abs(a - b) < 0.5 for a, b in zip(together, reference))
-    assert bf16._chunk_scores(sentences) == [bf16._chunk_scores([s])[0] for s in sentences]
+    assert together == pytest.approx(reference, abs=0.5)
+    probs = [p for scored in bf16._chunk_scores(sentences) for *_, p in scored]
+    probs_alone = [p for s in sentences for *_, p in bf16._chunk_scores([s])[0]]
+    assert probs == pytest.approx(probs_alone, abs=1e-4)
 
 
 def test_unknown_precision_is_refused(tiny_model_dir):
@@ -170,3 +172,20 @@ def test_unknown_precision_is_refused(tiny_model_dir):
         NeuralStage.from_dir(out, precision="fp8")
     with pytest.raises(ValueError, match="choose from bf16, int8, fp32"):
         Repairer(fast=True, precision="half")
+
+
+@pytest.mark.parametrize("rows", [1, 31, 32, 33, 512, 513, 1100])
+def test_bf16_linear_blocks_and_padding_do_not_change_results(rows):
+    """The bf16 layer computes in padded blocks (few shapes, bounded memory): every row must come
+    out as one plain bf16 matrix product would give it."""
+    import torch
+
+    from unmangle.neural.lean_t5 import _BF16Linear
+
+    torch.manual_seed(rows)
+    layer = _BF16Linear(torch.randn(48, 16))
+    x = torch.randn(rows, 3, 16) if rows < 100 else torch.randn(rows, 16)
+    expected = torch.nn.functional.linear(x.to(torch.bfloat16), layer.weight).float()
+    got = layer(x)
+    assert got.dtype == torch.float32 and got.shape == expected.shape
+    assert torch.equal(got, expected)

@@ -63,6 +63,40 @@ def test_gains_take_the_more_cautious_of_total_and_per_token_readings(lm):
     assert lm.gains(sentence, [sentence])[0] == pytest.approx(0.0)
 
 
+@pytest.mark.parametrize("sentence", [
+    "We are committed to peace in the region.",
+    "The talks  were held in Geneva , we are committed.",
+    "Geneva",
+    "",
+    "Talks in İstanbul, don’t the 1990s talks.",
+])
+def test_change_gains_equal_gains_of_whole_variants(lm, sentence):
+    """Scoring only the words a change touches must give what rescoring the whole variant gives."""
+    import random
+
+    rng = random.Random(len(sentence))
+    changes = [(0, 0, "The "), (len(sentence), len(sentence), " in Geneva"), (0, len(sentence), "")]
+    for _ in range(60):
+        a = rng.randint(0, len(sentence))
+        b = rng.randint(a, min(len(sentence), a + 15))
+        changes.append((a, b, rng.choice(["", " the", "talks ", "X", " were held in ", "peace", "don't"])))
+    variants = [sentence[:a] + text + sentence[b:] for a, b, text in changes]
+    assert lm.change_gains(sentence, changes) == pytest.approx(lm.gains(sentence, variants), abs=1e-9)
+    assert lm.change_gains(sentence, []) == []
+
+
+def test_change_scorer_knows_which_words_a_change_removes(lm):
+    from unmangle.ngram import ChangeScorer
+
+    sentence = "The talks were held in Geneva and the talks ended."
+    scorer = ChangeScorer(lm, sentence)
+    first_talks = (4, 9, "meeting")
+    assert scorer.keeps_word(first_talks, "talks")  # a second "talks" remains
+    assert not scorer.keeps_word((23, 29, "Paris"), "geneva")
+    assert scorer.keeps_word((23, 29, "Geneva"), "geneva")
+    assert not scorer.keeps_word((23, 29, "Genevan"), "geneva")
+
+
 def test_save_and_load_round_trip(lm, tmp_path):
     path = tmp_path / "lm.npz"
     lm.save(path)

@@ -20,7 +20,7 @@ import torch
 
 from ..candidates import Alternative, alternatives
 from ..edits import Edit
-from ..ngram import NgramLM, lm_tokens, load_cached
+from ..ngram import ChangeScorer, NgramLM, lm_tokens, load_cached
 from ..textspans import sentences
 from .examples import chunks, mark
 from .guards import allowed
@@ -234,11 +234,11 @@ class NeuralStage:
         """
         if not changes:
             return []
-        variants = [sentence[:a] + text + sentence[b:] for a, b, text in changes]
-        gains = self.lm.gains(sentence, variants)
-        for k, ((a, b, _), variant) in enumerate(zip(changes, variants)):
-            gone = set(lm_tokens(sentence[a:b])) - set(lm_tokens(variant))
-            if any(not self.lm.knows(w) for w in gone):
+        scorer = ChangeScorer(self.lm, sentence)
+        gains = scorer.gains(changes)
+        for k, change in enumerate(changes):
+            unknown = {w for w in lm_tokens(sentence[change[0]:change[1]]) if not self.lm.knows(w)}
+            if any(not scorer.keeps_word(change, w) for w in unknown):
                 gains[k] = min(gains[k], 0.0)
         return gains
 
