@@ -81,3 +81,13 @@ def test_a_split_name_may_be_written_together():
     assert not allowed(" economic development", " development", "for")
     assert not allowed(" Belt Throne", " Velsen", "The")
     assert not allowed(" voting rights", " votes", "People went")
+
+
+def test_a_question_is_not_put_in_statement_order():
+    assert not allowed("Has it", "It has", "", " improved the human rights situation?")
+    assert not allowed(" were we", " we were", "Why", " supposed to stand by?")
+    assert not allowed("Has it", "It has", "", " improved?” she asked.")  # a quoted question
+    # a statement may be reordered; so may a question's words that do not lead with an auxiliary
+    assert allowed("Has it", "It has", "", " improved the situation.")
+    assert allowed(" it has", " has it", "Why", " improved?")
+    assert allowed("Has it", "Has he", "", " improved?")  # not a reordering

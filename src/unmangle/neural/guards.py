@@ -9,7 +9,9 @@ Three more kinds of change are refused because the model's training text makes i
 wrong there: a switch of spelling convention (the UN speeches it learned from write
 "organization", so it "repairs" British "organisations"), a word cut short ("meningitis" ->
 "men": generation stopped after the word's first piece), and a number that is not in the text it
-replaces (copied from the sentence: "the assembled szlachta" -> "1669, which ...").
+replaces (copied from the sentence: "the assembled szlachta" -> "1669, which ..."). And one because
+word-order damage is repaired by reordering while questions invert on purpose: a question is not
+put in statement order ("Has it improved ...?" -> "It has improved ...").
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ def is_function_only(text: str) -> bool:
     return all(w.lower() in FUNCTION_WORDS for w in words)
 
 
-def allowed(old: str, new: str, left: str) -> bool:
-    """Whether replacing ``old`` (preceded by ``left`` in its sentence) with ``new`` may be proposed.
+def allowed(old: str, new: str, left: str, right: str = "") -> bool:
+    """Whether replacing ``old`` (between ``left`` and ``right`` in its sentence) with ``new`` may
+    be proposed.
 
     - Removing words: only function words, or words that repeat the text just before them, unless
       the words are written together anew (a split name merged: "Ali Baba" -> "Alibaba").
@@ -54,6 +57,8 @@ def allowed(old: str, new: str, left: str) -> bool:
       "Xiaomi") are the lexicon's job, where context rules keep them safe.
     - No switch of spelling convention, no word cut short, no number out of nowhere (module
       docstring).
+    - No question turned into a statement: in a sentence that ends with "?", the words of an
+      inverted auxiliary ("Has it improved ...?") are not put back in statement order.
     """
     old_words = [w.lower() for w in _words(old)]
     new_words = [w.lower() for w in _words(new)]
@@ -75,7 +80,7 @@ def allowed(old: str, new: str, left: str) -> bool:
         new_first = _words(new)[:1]
         if not new_first or not new_first[0][:1].isupper():
             return False
-    if _brings_in_unrelated_name(old, new, left):
+    if _brings_in_unrelated_name(old, new, left) or _unasks_question(old, new, right):
         return False
     return not (spelling_variant(old, new) or _cut_short(old, new) or _number_out_of_nowhere(old, new))
 
@@ -143,6 +148,26 @@ def _cut_short(old: str, new: str) -> bool:
     if not o.lower().startswith(n.lower()):
         return False
     return o[len(n):].lower() not in _INFLECTIONS
+
+
+#: Auxiliaries and modals that come before their subject in a question.
+_AUXILIARIES = frozenset("""
+is are was were am be has have had do does did will would can could shall should may might must
+""".split())
+_SENTENCE_END = re.compile(r"[.?!]")
+
+
+def _unasks_question(old: str, new: str, right: str) -> bool:
+    """The same words reordered where an auxiliary leads them, in a question ("Has it improved the
+    situation?" -> "It has improved ..."): questions invert on purpose."""
+    end = _SENTENCE_END.search(right)
+    if end is None or end.group() != "?":
+        return False
+    old_words, new_words = _words(old), _words(new)
+    if not old_words or old_words[0].lower() not in _AUXILIARIES:
+        return False
+    return sorted(w.lower() for w in old_words) == sorted(w.lower() for w in new_words) and \
+        [w.lower() for w in old_words] != [w.lower() for w in new_words]
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -283,7 +283,7 @@ class NeuralStage:
         old = sentence[o.start:o.end]
         if o.text == old or any(m in o.text for m in (KEEP, "<span>", "</span>")):
             return False
-        return allowed(old, o.text, sentence[:o.start])
+        return allowed(old, o.text, sentence[:o.start], sentence[o.end:])
 
     def _rule_choices(self, scan) -> list[tuple[int, RegionChoice]]:
         """The best rule-made alternatives of each sentence by n-gram gain, judged by the rewriter.
