@@ -212,8 +212,7 @@ class NgramLM:
         per token times the sentence's length. Equal lengths make them the same.
         """
         scores, lengths = self.score_and_length_many([sentence, *variants])
-        base_mean = scores[0] / lengths[0]
-        return [float(min(s - scores[0], (s / n - base_mean) * lengths[0]))
+        return [_cautious_gain(float(scores[0]), int(lengths[0]), float(s), int(n))
                 for s, n in zip(scores[1:], lengths[1:])]
 
     def change_gains(self, sentence: str, changes: Sequence[tuple[int, int, str]]) -> list[float]:
@@ -250,6 +249,13 @@ class NgramLM:
 
     def __len__(self) -> int:
         return len(self.bigram_keys) + len(self.trigram_keys)
+
+
+def _cautious_gain(base: float, base_length: int, score: float, length: int) -> float:
+    """The smaller of two readings of a variant's gain over its sentence: the change in total
+    score, and the change in mean score per token times the sentence's length (see
+    :meth:`NgramLM.gains`)."""
+    return min(score - base, (score / length - base / base_length) * base_length)
 
 
 _SEGMENT = re.compile(r"\S+")
@@ -332,13 +338,9 @@ class ChangeScorer:
         scores = lm._scores(np.asarray(prev2s, dtype=np.int64), np.asarray(prev1s, dtype=np.int64),
                             np.asarray(targets, dtype=np.int64))
         sums = np.bincount(np.asarray(owners, dtype=np.int64), weights=scores, minlength=2 * len(changes))
-        out = []
-        base_mean = self.total / self.n_scored
-        for k, grow in enumerate(sizes):
-            delta = float(sums[2 * k + 1] - sums[2 * k])
-            n = self.n_scored + grow
-            out.append(min(delta, ((self.total + delta) / n - base_mean) * self.n_scored))
-        return out
+        return [_cautious_gain(self.total, self.n_scored, self.total + float(sums[2 * k + 1] - sums[2 * k]),
+                               self.n_scored + grow)
+                for k, grow in enumerate(sizes)]
 
 
 @functools.lru_cache(maxsize=4)
