@@ -109,7 +109,7 @@ def test_lean_inference_model_matches_transformers(tiny_model_dir):
         expected = reference.t5(input_ids=ids, attention_mask=mask, labels=labels).logits
         got = lean.decoder_logits(hidden, mask, lean.shift_right(labels, 0))
         assert torch.allclose(got, expected, atol=1e-4)
-        greedy = lean.greedy(hidden, mask, 6, eos_id=1, pad_id=0, banned=5)
+        greedy, _ = lean.greedy(hidden, mask, 6, eos_id=1, pad_id=0, banned=5)
         generated = reference.t5.generate(input_ids=ids, attention_mask=mask, max_new_tokens=6, num_beams=1,
                                           do_sample=False, bad_words_ids=[[5]])[:, 1:]
         width = min(greedy.shape[1], generated.shape[1])
@@ -189,3 +189,26 @@ def test_bf16_linear_blocks_and_padding_do_not_change_results(rows):
     got = layer(x)
     assert got.dtype == torch.float32 and got.shape == expected.shape
     assert torch.equal(got, expected)
+
+
+def test_greedy_scores_equal_scoring_its_output_afterwards(tiny_model_dir):
+    """The rewriter's margin uses greedy decoding's own log-probabilities: they must be what
+    teacher-forced scoring of the same tokens gives."""
+    import torch
+
+    from unmangle.neural.examples import mark
+
+    out, _ = tiny_model_dir
+    stage = NeuralStage.from_dir(out, precision="fp32")
+    tok = stage.tokenizer
+    sentences = ["Shares of Tennessee Holdings rose on Monday.", "Users of Ticketok shared it.",
+                 "The the company said it would appeal the ruling."]
+    marked = [mark(s, 0, s.index(" ", 5), 40) for s in sentences]
+    with torch.inference_mode():
+        hidden, mask = stage._encode(marked)
+        cands, scores = stage.model.greedy(hidden, mask, 8, tok.eos_token_id, tok.pad_token_id,
+                                           banned=stage.keep_id)
+        expected = stage._sequence_logprob(hidden, mask, cands)
+    finished = (cands == tok.eos_token_id).any(-1)
+    assert finished.any()  # the end-of-sequence step is exercised
+    assert torch.allclose(scores[finished], expected[finished], atol=1e-4)

@@ -222,27 +222,32 @@ class LeanT5(nn.Module):
         return shifted.masked_fill(shifted == -100, pad_id)
 
     def greedy(self, hidden: torch.Tensor, attention_mask: torch.Tensor, max_new_tokens: int,
-               eos_id: int, pad_id: int, banned: int | None = None) -> torch.Tensor:
+               eos_id: int, pad_id: int, banned: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Greedy decoding (the decoder is 3 small layers: re-running it per step is cheap).
 
         Token ``banned`` is never produced (the stage bans ``<keep>`` so that the decoder always
-        proposes a change). Finished rows are padded with ``pad_id``.
+        proposes a change). Finished rows are padded with ``pad_id``. Returns the tokens and each
+        row's log-probability of them up to its end-of-sequence, under the model's unbanned
+        distribution (what scoring the tokens afterwards would give, without a second pass).
         """
         b = hidden.shape[0]
         out = torch.full((b, 1), self.start_id, dtype=torch.long)
         done = torch.zeros(b, dtype=torch.bool)
+        total = torch.zeros(b)
         cross_kv = self.cross_keys_values(hidden)
         for _ in range(max_new_tokens):
             logits = self.decoder_logits(hidden, attention_mask, out, cross_kv=cross_kv, last_only=True)[:, -1, :]
+            logp = torch.log_softmax(logits.float(), -1)
             if banned is not None:
                 logits[:, banned] = float("-inf")
             nxt = logits.argmax(-1)
+            total += torch.where(done, 0.0, logp.gather(-1, nxt[:, None]).squeeze(-1))
             nxt = torch.where(done, torch.full_like(nxt, pad_id), nxt)
             out = torch.cat([out, nxt[:, None]], dim=1)
             done |= nxt == eos_id
             if bool(done.all()):
                 break
-        return out[:, 1:]
+        return out[:, 1:], total
 
     def for_inference(self, precision: str = "bf16") -> nn.Module:
         """This model ready to run at ``precision`` (see :data:`PRECISIONS`).

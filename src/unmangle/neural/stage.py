@@ -186,10 +186,10 @@ class NeuralStage:
         marked = [mark(r.sentence, r.start, r.end, self.inference.context_words) for r in regions]
         for idx in _length_batches(marked, self.inference.batch_size):
             hidden, mask = self._encode([marked[i] for i in idx])
-            cands = self.model.greedy(hidden, mask, self.inference.max_new_tokens, tok.eos_token_id,
-                                      tok.pad_token_id, banned=self.keep_id)
+            cands, scores = self.model.greedy(hidden, mask, self.inference.max_new_tokens, tok.eos_token_id,
+                                              tok.pad_token_id, banned=self.keep_id)
             keep = torch.tensor([[self.keep_id, tok.eos_token_id]] * len(idx))
-            margins = self._sequence_logprob(hidden, mask, cands) - self._sequence_logprob(hidden, mask, keep)
+            margins = scores - self._sequence_logprob(hidden, mask, keep)
             for row, i in enumerate(idx):
                 ids = [t for t in cands[row].tolist() if t != tok.pad_token_id]
                 if tok.eos_token_id not in ids:
