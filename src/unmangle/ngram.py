@@ -173,7 +173,11 @@ class NgramLM:
 
     def token_scores(self, tokens: Sequence[str]) -> np.ndarray:
         """ln score of each token, then of the sentence end, reading ``tokens`` as one sentence."""
-        full = np.concatenate([[self.bos], self.ids(tokens), [self.eos]]).astype(np.int64)
+        return self.id_scores(self.ids(tokens))
+
+    def id_scores(self, ids: np.ndarray) -> np.ndarray:
+        """:meth:`token_scores` of tokens already turned into ids (:meth:`ids`)."""
+        full = np.concatenate([[self.bos], ids, [self.eos]]).astype(np.int64)
         prev2 = np.concatenate([[-1], full[:-2]])
         return self._scores(prev2, full[:-1], full[1:])
 
@@ -284,7 +288,7 @@ class ChangeScorer:
         self.counts = Counter(tokens)
         self.ids = lm.ids(tokens)
         self.n_scored = len(tokens) + 1  # the words and the sentence end
-        self.total = float(lm.score_and_length_many([sentence])[0][0])
+        self.total = float(lm.id_scores(self.ids).sum())
 
     def _window(self, a: int, b: int) -> tuple[int, int, int, int]:
         """(A, B, first, last): the text ``sentence[A:B]`` re-tokenised with a change to

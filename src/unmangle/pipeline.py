@@ -165,10 +165,9 @@ class Repairer:
             disable=tuple(disable), lexicons=tuple(lexicons), use_default_lexicon=use_default_lexicon,
             model=model, fast=fast, threshold=threshold, precision=precision,
         )
-        from .neural.model_dir import PRECISIONS
+        from .neural.model_dir import check_precision
 
-        if precision not in PRECISIONS:
-            raise ValueError(f"unknown precision {precision!r}; choose from {', '.join(PRECISIONS)}")
+        check_precision(precision)
         unknown = set(self.config.disable) - set(STAGE_BUILDERS)
         if unknown:
             raise ValueError(

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .model_dir import PRECISIONS
+from .model_dir import check_precision
 
 
 class _RMSNorm(nn.Module):
@@ -250,7 +250,7 @@ class LeanT5(nn.Module):
         return out[:, 1:], total
 
     def for_inference(self, precision: str = "bf16") -> nn.Module:
-        """This model ready to run at ``precision`` (see :data:`PRECISIONS`).
+        """This model ready to run at ``precision`` (see :data:`unmangle.neural.model_dir.PRECISIONS`).
 
         ``bf16`` runs the Linear layers (nearly all the arithmetic) in bfloat16 and the rest
         (norms, attention, the residual stream, the detector head) in float32. Every row of a
@@ -260,8 +260,7 @@ class LeanT5(nn.Module):
         taken over the whole batch, so an edit whose evidence sits near the threshold can depend
         on the batch. ``fp32`` is the reference.
         """
-        if precision not in PRECISIONS:
-            raise ValueError(f"unknown precision {precision!r}; choose from {', '.join(PRECISIONS)}")
+        check_precision(precision)
         model = self.float().eval()
         if precision == "bf16":
             _to_bf16(model)  # the tied output layer gets its own bf16 copy; the embedding stays float32

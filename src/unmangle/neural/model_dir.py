@@ -12,6 +12,12 @@ log = logging.getLogger(__name__)
 #: How the neural stage can run its model (:meth:`unmangle.neural.lean_t5.LeanT5.for_inference`).
 PRECISIONS = ("bf16", "int8", "fp32")
 
+def check_precision(precision: str) -> None:
+    """Raise ``ValueError`` naming the choices unless ``precision`` is one of :data:`PRECISIONS`."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}; choose from {', '.join(PRECISIONS)}")
+
+
 #: Files a model folder must hold.
 REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "unmangle.json")
 
