@@ -11,6 +11,7 @@ from unmangle.detok import detokenize
     ("Two soldiers were brought to his son 's heart .", "Two soldiers were brought to his son's heart."),
     ("Hume writes that all trades , crafts and arts have grown .", "Hume writes that all trades, crafts and arts have grown."),
     ("I do n't know , they 're here !", "I don't know, they're here!"),
+    ("if you start something don ’ t say you ca n’t , a woman ’ s mind", "if you start something don’t say you can’t, a woman’s mind"),
     ("It earned $ 412 million ( about 70 % ) .", "It earned $412 million (about 70%)."),
     ('He read " The Jack Ma profile " in 2019 .', 'He read "The Jack Ma profile" in 2019.'),
     ("critics agreed that ' Leviathan ' was a warning", "critics agreed that 'Leviathan' was a warning"),

@@ -4,7 +4,7 @@ Corpora such as MLQE-PE ship tokenised text (spaces around every punctuation mar
 ask "is clean text left alone?" must detokenise first, or every " ." would count as damage. This is
 not a general detokeniser, just the English rules Moses' detokenizer applies, written from its
 documented behaviour: punctuation attaches to the word before it, opening brackets and currency
-signs to the word after, clitics ('s, n't, ...) to their host, and straight quotes alternate
+signs to the word after, clitics ('s, n't, ...; with straight or curly apostrophes) to their host, and straight quotes alternate
 between opening and closing.
 """
 
@@ -23,7 +23,7 @@ _AGGRESSIVE_SPLIT = re.compile(r"\s*@([-,.])@\s*")
 _SPLIT_CLITIC = re.compile(r"(?<=\s)(['’]) (s|re|ve|ll|d|m|t)(?=\s|$)")
 _ESCAPE_RE = re.compile("|".join(re.escape(k) for k in _ESCAPES))
 
-_ATTACH_LEFT = re.compile(r"^(?:[.,;:!?%)\]}”’»]+|\.\.\.|'(?:s|re|ve|ll|d|m|t)|n't|'')$",
+_ATTACH_LEFT = re.compile(r"^(?:[.,;:!?%)\]}”’»]+|\.\.\.|['’](?:s|re|ve|ll|d|m|t)|n['’]t|'')$",
                           re.IGNORECASE)
 _ATTACH_RIGHT = re.compile(r"^(?:[(\[{“‘«¿¡$€£¥]|``)$")
 
