@@ -3,14 +3,18 @@
 Calibration sets (never the evaluation sets of benchmarks/run.py):
 - synthetic: UN General Debate speeches of 2022 (the validation year; training reads <= 2021,
   evaluation uses 2023-2024), corrupted with the news preset at a fixed seed;
-- mlqe: the last 200 lines of each language pair of MLQE-PE *train* (held out of training by
-  scripts/train_bundled.sh's data preparation), detokenised;
+- mlqe-<pair>: the last 200 lines of each language pair of MLQE-PE *train* (held out of training by
+  scripts/train_bundled.sh's data preparation), detokenised, one set per language pair (the
+  benchmark's target is per pair too);
 - clean: other UN 2022 sentences and the post-edited side of those MLQE-PE lines, as both input
   and reference (every change there is harm).
 
 The neural stage sees the text as the deterministic stages leave it, as in the pipeline. The chosen
 setting (best edit-level F0.5 with >= 99% of the already-correct inputs of the damaged sets and
->= 99.5% of the clean set unchanged, and TER no worse than leaving the text alone on every set) is written into the model's unmangle.json with --write.
+>= 99.8% of the clean set unchanged, and TER no worse than leaving the text alone on every set) is
+written into the model's unmangle.json with --write. The clean floor is the pipeline's no-harm
+target (99.5% of clean lines unchanged) less what the deterministic stages already change on
+clean text (about 0.3% of lines, mostly real slips in the references: "the the", " ,").
 
     python benchmarks/calibrate_model.py models/unmangle-base --write
 """
@@ -52,6 +56,11 @@ def clean_set(shared: Path, n: int, per_pair: int) -> list[tuple[str, str]]:
 
 
 def mlqe_calibration_set(shared: Path, per_pair: int, offset: int = 0) -> list[tuple[str, str]]:
+    return [p for pairs in mlqe_calibration_sets(shared, per_pair, offset).values() for p in pairs]
+
+
+def mlqe_calibration_sets(shared: Path, per_pair: int, offset: int = 0) -> dict[str, list[tuple[str, str]]]:
+    """The MLQE-PE calibration lines by language pair ("et-en": [(mt, pe), ...])."""
     from unmangle.detok import detokenize
 
     by_pair: dict[str, list[dict]] = {}
@@ -59,11 +68,8 @@ def mlqe_calibration_set(shared: Path, per_pair: int, offset: int = 0) -> list[t
         for line in fh:
             row = json.loads(line)
             by_pair.setdefault(row["pair"], []).append(row)
-    out = []
-    for rows in by_pair.values():
-        for row in rows[-200:][offset:offset + per_pair]:
-            out.append((detokenize(row["mt"]), detokenize(row["pe"])))
-    return out
+    return {pair: [(detokenize(row["mt"]), detokenize(row["pe"])) for row in rows[-200:][offset:offset + per_pair]]
+            for pair, rows in sorted(by_pair.items())}
 
 
 def main() -> int:
@@ -78,10 +84,12 @@ def main() -> int:
     ap.add_argument("--gains", default="0,2,4", help="minimum n-gram gains (nats) to try")
     ap.add_argument("--detector-weights", default="0,0.5,1",
                     help="weights of the detector's log-odds in the evidence to try")
+    ap.add_argument("--frequency-weights", default="0",
+                    help="weights of the options' frequency shifts (commoner words) taken off the evidence")
     ap.add_argument("--clean", type=int, default=300, help="clean UN sentences (plus MLQE-PE post-edits)")
     ap.add_argument("--min-no-harm", type=float, default=0.99,
                     help="share of already-correct inputs to leave unchanged (synthetic, mlqe)")
-    ap.add_argument("--min-no-harm-clean", type=float, default=0.995,
+    ap.add_argument("--min-no-harm-clean", type=float, default=0.998,
                     help="share of the clean set to leave unchanged")
     ap.add_argument("--write", action="store_true", help="store the chosen setting in unmangle.json")
     ap.add_argument("--report", help="also write the full grid as JSON here")
@@ -94,7 +102,7 @@ def main() -> int:
 
     shared = Path(args.shared)
     sets = {"synthetic": synthetic_set(shared, args.synthetic, seed=2022),
-            "mlqe": mlqe_calibration_set(shared, args.mlqe_per_pair),
+            **{f"mlqe-{pair}": lines for pair, lines in mlqe_calibration_sets(shared, args.mlqe_per_pair).items()},
             "clean": clean_set(shared, args.clean, args.mlqe_per_pair)}
     stage = NeuralStage.from_dir(args.model)
     fast = Repairer(fast=True)
@@ -102,10 +110,13 @@ def main() -> int:
     best, rows = calibrate(stage, sets, detect_thresholds=[float(x) for x in args.detect.split(",")],
                            margins=[float(x) for x in args.margins.split(",")],
                            gains=[float(x) for x in args.gains.split(",")],
-                           detector_weights=[float(x) for x in args.detector_weights.split(",")], min_no_harm={"synthetic": args.min_no_harm, "mlqe": args.min_no_harm, "clean": args.min_no_harm_clean},
+                           detector_weights=[float(x) for x in args.detector_weights.split(",")],
+                           frequency_weights=[float(x) for x in args.frequency_weights.split(",")],
+                           min_no_harm={**{name: args.min_no_harm for name in sets},
+                                        "clean": args.min_no_harm_clean},
                            prepare=fast.repair)
     elapsed = time.time() - t0
-    print(f"{'detect':>6} {'margin':>6} {'gain':>5} {'det.w':>5}  " + "  ".join(f"{n}: F0.5/P/R, TER (id), no-harm" for n in sets))
+    print(f"{'detect':>6} {'margin':>6} {'gain':>5} {'det.w':>5} {'freq.w':>6}  " + "  ".join(f"{n}: F0.5/P/R, TER (id), no-harm" for n in sets))
     for r in rows:
         cells = []
         for name, s in r.scores.items():
@@ -114,16 +125,18 @@ def main() -> int:
             cells.append(f"{prf['f0.5']:.3f}/{prf['precision']:.2f}/{prf['recall']:.2f}, "
                          f"{s['ter']:.2f} ({s['ter_identity']:.2f}), {harm:.3f}")
         mark = " <- chosen" if r is best else ""
-        print(f"{r.detect_threshold:>6} {r.rewrite_margin:>6} {r.lm_min_gain:>5} {r.detector_weight:>5}  "
+        print(f"{r.detect_threshold:>6} {r.rewrite_margin:>6} {r.lm_min_gain:>5} {r.detector_weight:>5} "
+              f"{r.frequency_weight:>6}  "
               + "  ".join(cells) + mark)
     print(f"calibration took {elapsed:.0f}s on {sum(len(v) for v in sets.values())} pairs")
     if args.report:
         Path(args.report).write_text(json.dumps(
             {"rows": [{"detect_threshold": r.detect_threshold, "rewrite_margin": r.rewrite_margin,
                        "lm_min_gain": r.lm_min_gain, "detector_weight": r.detector_weight,
+                       "frequency_weight": r.frequency_weight,
                        "scores": r.scores} for r in rows],
              "best": None if best is None else [best.detect_threshold, best.rewrite_margin, best.lm_min_gain,
-                                                best.detector_weight],
+                                                best.detector_weight, best.frequency_weight],
              "command": " ".join(sys.argv)}, indent=1))
     if best is None:
         print("no setting met the no-harm and TER conditions; the model would be switched off "
@@ -137,12 +150,14 @@ def main() -> int:
             inference.rewrite_margin = best.rewrite_margin
             inference.lm_min_gain = best.lm_min_gain
             inference.detector_weight = best.detector_weight
+            inference.frequency_weight = best.frequency_weight
         inference.extra["calibration"] = {
             "command": " ".join(sys.argv), "sets": {k: len(v) for k, v in sets.items()},
             "chosen": None if best is None else {"detect_threshold": best.detect_threshold,
                                                  "rewrite_margin": best.rewrite_margin,
                                                  "lm_min_gain": best.lm_min_gain,
                                                  "detector_weight": best.detector_weight,
+                                                 "frequency_weight": best.frequency_weight,
                                                  "scores": {k: {"edit_prf": v["edit_prf"], "ter": v["ter"],
                                                                 "ter_identity": v["ter_identity"],
                                                                 "no_harm": v["no_harm"]}

@@ -11,8 +11,12 @@ from unmangle.neural.calibrate import CalibrationRow, calibrate
 from unmangle.neural.stage import NeuralStage
 
 
-def _scores(f05: float, ter: float, ter_identity: float, unchanged: int, n: int) -> dict:
-    return {"edit_prf": {"f0.5": f05}, "ter": ter, "ter_identity": ter_identity,
+def _scores(f05: float, ter: float, ter_identity: float, unchanged: int, n: int,
+            counts: tuple[int, int, int] | None = None) -> dict:
+    if counts is None:  # tp, fp, fn with precision = recall = f05, so F0.5 = f05
+        counts = (round(f05 * 1000), round((1 - f05) * 1000), round((1 - f05) * 1000)) if f05 else (0, 0, 0)
+    return {"edit_prf": {"f0.5": f05, "tp": counts[0], "fp": counts[1], "fn": counts[2]},
+            "ter": ter, "ter_identity": ter_identity,
             "no_harm": {"n": n, "unchanged": unchanged, "share": unchanged / n if n else 0.0}}
 
 
@@ -28,14 +32,27 @@ def test_safe_means_no_harm_floor_and_no_ter_rise_on_damaged_sets():
     assert not worse.ok(0.99)
 
 
+def test_parts_of_a_set_are_checked_alone_and_pooled_for_f05():
+    parts = {"synthetic": _scores(0.5, 4.0, 4.7, 100, 100, (50, 0, 200)),
+             "mlqe-et-en": _scores(0.0, 30.1, 30.0, 50, 50, (0, 1, 300)),  # TER rises on this part
+             "mlqe-ro-en": _scores(1.0, 20.0, 20.5, 50, 50, (3, 0, 0))}
+    row = CalibrationRow(0.5, 8.0, 0.0, parts)
+    assert not row.ok(0.99)  # the pooled MLQE TER may well fall: each part must pass alone
+    # F0.5: synthetic (P 1, R 0.2) and MLQE pooled (tp 3, fp 1, fn 300), not three sets
+    synthetic = 1.25 * 1.0 * 0.2 / (0.25 * 1.0 + 0.2)
+    mlqe = 1.25 * 0.75 * (3 / 303) / (0.25 * 0.75 + 3 / 303)
+    assert row.f05() == pytest.approx((synthetic + mlqe) / 2)
+
+
 def test_calibrate_tries_the_whole_grid_and_restores_the_stage(tiny_model_dir):
     out, _ = tiny_model_dir
     stage = NeuralStage.from_dir(out)
     before = stage.inference.detect_threshold
     sets = {"pairs": TINY_PAIRS[:6], "clean": [(t, t) for _, t in TINY_PAIRS[:4]]}
     best, rows = calibrate(stage, sets, detect_thresholds=[0.3, 0.9], margins=[0.0, 1e9], gains=[0.0, 2.0],
-                           progress=False)
-    assert len(rows) == 4  # no n-gram model here: one gain value per (detect, margin)
+                           frequency_weights=[0.0, 1.0], progress=False)
+    # no n-gram model here: one gain value and one frequency weight per (detect, margin)
+    assert len(rows) == 4 and all(r.frequency_weight == 0.0 for r in rows)
     assert stage.inference.detect_threshold == before
     # an unreachable margin changes nothing, so it is always safe
     safe = [r for r in rows if r.rewrite_margin == 1e9]

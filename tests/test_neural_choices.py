@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 
 import pytest
@@ -123,6 +124,32 @@ def test_detector_weight_adds_the_detectors_log_odds():
     assert doubtful.pick(1.0, 0.0, detector_weight=1.0) is None  # the detector sees no damage here
     assert confident.pick(1.0, 0.0, detector_weight=1.0) is option
     assert choose_edits([doubtful], 1.0, 0.0, detector_weight=1.0) == []
+
+
+def test_frequency_weight_discounts_a_preference_for_commoner_words():
+    sentence = "Asian elephant females have no tusks."
+    at = sentence.index(" females")
+    commoner = Option(at, at + 8, " women", margin=5.0, gain=9.0, kind="rewriter", frequency_shift=6.0)
+    choice = RegionChoice(0, sentence, 0.9, [commoner])
+    assert choice.evidence(commoner) == pytest.approx(14.0)
+    assert choice.evidence(commoner, 0.0, 0.5) == pytest.approx(11.0)
+    assert choice.pick(12.0, 0.0) is commoner
+    assert choice.pick(12.0, 0.0, frequency_weight=0.5) is None  # mostly a preference for "women"
+    assert choose_edits([choice], 12.0, 0.0, frequency_weight=0.5) == []
+    edit = choose_edits([choice], 10.0, 0.0, frequency_weight=0.5)[0]
+    assert "word frequency" in edit.reason
+    assert edit.confidence == pytest.approx(1 / (1 + math.exp(-11.0)), abs=1e-4)
+
+
+def test_stage_options_carry_their_frequency_shift(model_with_ngram):
+    stage = NeuralStage.from_dir(model_with_ngram)
+    stage.inference.lm_min_gain = 0.0
+    options = [o for c in stage.choices_many([SENTENCE])[0] for o in c.options]
+    assert options
+    for o in options:
+        old = SENTENCE[o.start:o.end]
+        assert o.frequency_shift == pytest.approx(stage.lm.frequency_shift(old, o.text))
+    assert any(o.frequency_shift != 0.0 for o in options)
 
 
 def test_changes_judged_alone_may_not_be_combined_when_they_touch():

@@ -146,3 +146,16 @@ def test_association_compares_a_pair_with_chance():
     assert lm.association("the", "the") < lm.association("the", "council")
     assert lm.association("council", "we") == float("-inf")  # never counted
     assert lm.association("unknown", "council") == float("-inf")
+
+
+def test_frequency_shift_says_how_much_commoner_the_new_words_are():
+    from unmangle.ngram import NgramLM
+
+    corpus = ["the women met"] * 30 + ["the females met"] * 3
+    lm = NgramLM.build(corpus, min_count=1, min_word_count=1)
+    assert lm.frequency_shift(" females", " women") == pytest.approx(math.log(30 / 3))
+    assert lm.frequency_shift(" women", " females") == pytest.approx(-math.log(30 / 3))
+    assert lm.frequency_shift(" women", " women") == 0.0
+    # an unseen word counts as seen half a time; removing a word removes its share
+    assert lm.frequency_shift(" zorblax", " women") == pytest.approx(math.log(30 / 0.5))
+    assert lm.frequency_shift(" the", "") == pytest.approx(-math.log(lm.unigram_counts[lm.index["the"]] / lm.total))

@@ -247,6 +247,23 @@ class NgramLM:
         c2 = int(self.unigram_counts[self.index[second]])
         return math.log(count * self.total / max(1, c1 * c2))
 
+    def unigram_logprob(self, text: str) -> float:
+        """ln of the unigram probability of the words of ``text`` (how common they are, context
+        ignored); a word never seen counts as seen half a time."""
+        ids = self.ids(lm_tokens(text))
+        counts = self.unigram_counts[ids].astype(np.float64)
+        counts[(ids == self.unk) | (counts == 0)] = 0.5
+        return float(np.log(counts / self.total).sum())
+
+    def frequency_shift(self, old: str, new: str) -> float:
+        """How much commoner the words of ``new`` are than those of ``old`` (ln unigram ratio).
+
+        Both judges of a change, n-gram and rewriter, prefer common words: swapping a rare right
+        word for a common near-synonym ("females" -> "women") raises the sentence's score though
+        nothing was wrong. This is the part of such a gain that frequency alone explains.
+        """
+        return self.unigram_logprob(new) - self.unigram_logprob(old)
+
     def knows(self, word: str) -> bool:
         """Whether ``word`` (as :func:`lm_tokens` writes it) is in the vocabulary."""
         return word in self.index

@@ -4,7 +4,8 @@ For each detector threshold the model's options are collected once, with their s
 (rewrite margin, n-gram gain) pair on the grid is then scored without running the model again.
 The chosen setting maximises edit-level F0.5 on the damaged pairs among those that leave at least
 ``min_no_harm`` of the already-correct inputs unchanged and do not raise TER above leaving the text
-alone on any calibration set.
+alone on any calibration set. A set split into parts ("mlqe-et-en", "mlqe-ro-en", ...) must pass
+these checks part by part, while its parts count as one set in the F0.5 mean.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..edits import apply_edits
+from ..metrics.scorer import prf
 from .stage import NeuralStage, choose_edits
 
 
@@ -22,8 +24,9 @@ class CalibrationRow:
     detect_threshold: float
     rewrite_margin: float
     lm_min_gain: float
-    scores: dict
-    detector_weight: float = 0.0  # per calibration set: metrics dict
+    scores: dict  # per calibration set: metrics dict
+    detector_weight: float = 0.0
+    frequency_weight: float = 0.0
 
     def ok(self, min_no_harm: float | dict[str, float]) -> bool:
         for name, s in self.scores.items():
@@ -37,8 +40,18 @@ class CalibrationRow:
         return True
 
     def f05(self) -> float:
-        """Mean edit-level F0.5 over the damaged sets (a clean set has no edits to find)."""
-        vals = [s["edit_prf"]["f0.5"] for s in self.scores.values() if s["ter_identity"] > 0]
+        """Mean edit-level F0.5 over the damaged sets (a clean set has no edits to find).
+
+        Parts of one family ("mlqe-et-en", "mlqe-ro-en": family "mlqe") are pooled first, so
+        splitting a set to check each part alone does not change its weight in the mean.
+        """
+        pooled: dict[str, list[int]] = {}
+        for name, s in self.scores.items():
+            if s["ter_identity"] > 0:
+                counts = pooled.setdefault(name.split("-", 1)[0], [0, 0, 0])
+                for k, key in enumerate(("tp", "fp", "fn")):
+                    counts[k] += s["edit_prf"][key]
+        vals = [prf(*counts)["f0.5"] for counts in pooled.values()]
         return sum(vals) / len(vals) if vals else 0.0
 
 
@@ -46,11 +59,13 @@ def calibrate(stage: NeuralStage, sets: dict[str, list[tuple[str, str]]], *,
               detect_thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
               margins: Sequence[float] = (-2.0, 0.0, 2.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0),
               gains: Sequence[float] = (0.0, 2.0, 4.0), detector_weights: Sequence[float] = (0.0,),
+              frequency_weights: Sequence[float] = (0.0,),
               min_no_harm: float | dict[str, float] = 0.99, prepare=None, progress: bool = True) -> tuple[CalibrationRow | None, list[CalibrationRow]]:
     """Grid-search (detect_threshold, rewrite_margin, lm_min_gain); returns (best row or None, all rows).
 
     ``gains`` only matters when the stage has an n-gram model; without one a single value is tried.
-    ``detector_weights``: weights of the detector's log-odds in the evidence (see ``RegionChoice``).
+    ``detector_weights``: weights of the detector's log-odds in the evidence, ``frequency_weights``:
+    of the options' frequency shifts taken off it (see ``RegionChoice.evidence``).
     ``min_no_harm`` is one share for every set or a share per set name (0.99 for sets not named).
 
     ``prepare`` maps each source before the neural stage sees it (e.g. the deterministic stages).
@@ -75,19 +90,22 @@ def calibrate(stage: NeuralStage, sets: dict[str, list[tuple[str, str]]], *,
                 for k in tqdm(range(0, len(sources), 64), desc=f"{name}, detect>={det}", disable=not progress):
                     found.extend(stage.choices_many(sources[k:k + 64]))
                 choices[name] = found
-            for margin, gain, weight in itertools.product(
-                    margins, gains if stage.lm is not None else gains[:1], detector_weights):
+            for margin, gain, weight, fweight in itertools.product(
+                    margins, gains if stage.lm is not None else gains[:1], detector_weights,
+                    frequency_weights if stage.lm is not None else frequency_weights[:1]):
                 scores = {}
                 for name, p in prepared.items():
-                    outputs = [apply_edits(s, choose_edits(c, margin, gain, detector_weight=weight))
+                    outputs = [apply_edits(s, choose_edits(c, margin, gain, detector_weight=weight,
+                                                           frequency_weight=fweight))
                                for (s, _), c in zip(p, choices[name])]
                     sc = corpus_scores([s for s, _ in p], outputs, [t for _, t in p])
                     sc["ter_identity"] = identity[name]["ter"]
                     scores[name] = sc
-                rows.append(CalibrationRow(det, margin, gain, scores, weight))
+                rows.append(CalibrationRow(det, margin, gain, scores, weight, fweight))
     finally:
         stage.inference.detect_threshold, stage.inference.lm_min_gain = saved
     good = [r for r in rows if r.ok(min_no_harm)]
-    best = max(good, key=lambda r: (r.f05(), r.rewrite_margin, r.lm_min_gain, -r.detector_weight)) if good else None
+    best = max(good, key=lambda r: (r.f05(), r.rewrite_margin, r.lm_min_gain, -r.detector_weight,
+                                    -r.frequency_weight)) if good else None
     return best, rows
 

@@ -223,6 +223,7 @@ class NeuralStage:
             if self.lm is not None:
                 for o, gain in zip(found, self._lm_gains(region.sentence, [(o.start, o.end, o.text) for o in found])):
                     o.gain = gain
+                    o.frequency_shift = self.lm.frequency_shift(region.sentence[o.start:o.end], o.text)
             options.append(found)
         return options
 
@@ -304,15 +305,16 @@ class NeuralStage:
         for (w, alt, gain), margin in zip(wanted, margins):
             owner, offset, piece, scored = scan[w]
             score = max([p for a, b, p in scored if a < alt.end and b > alt.start] or [0.0])
+            shift = self.lm.frequency_shift(piece[alt.start:alt.end], alt.text)
             out.append((owner, RegionChoice(offset, piece, score,
-                                            [Option(alt.start, alt.end, alt.text, margin, gain, alt.kind)])))
+                                            [Option(alt.start, alt.end, alt.text, margin, gain, alt.kind, shift)])))
         return out
 
     def propose_many(self, texts: list[str]) -> list[list[Edit]]:
         """``propose`` for many texts at once (one batched pass: much faster for short texts)."""
         inf = self.inference
         return [choose_edits(choices, inf.rewrite_margin, inf.lm_min_gain, self.name,
-                             detector_weight=inf.detector_weight)
+                             detector_weight=inf.detector_weight, frequency_weight=inf.frequency_weight)
                 for choices in self.choices_many(texts)]
 
     def propose(self, text: str) -> list[Edit]:
@@ -330,7 +332,9 @@ class Option:
     """One way to change a region: replace ``sentence[start:end]`` with ``text``.
 
     ``margin``: the rewriter's preference for it over keeping (nats); ``gain``: how much it raises
-    the sentence's n-gram score (nats; None without an n-gram model); ``kind``: where it came from.
+    the sentence's n-gram score (nats; None without an n-gram model); ``kind``: where it came from;
+    ``frequency_shift``: how much commoner its words are than the old ones
+    (:meth:`unmangle.ngram.NgramLM.frequency_shift`; 0 without an n-gram model).
     """
 
     start: int
@@ -339,6 +343,7 @@ class Option:
     margin: float
     gain: float | None
     kind: str
+    frequency_shift: float = 0.0
 
     @property
     def evidence(self) -> float:
@@ -355,37 +360,47 @@ class RegionChoice:
     score: float
     options: list[Option]
 
-    def evidence(self, o: Option, detector_weight: float = 0.0) -> float:
+    def evidence(self, o: Option, detector_weight: float = 0.0, frequency_weight: float = 0.0) -> float:
         """The option's evidence, plus ``detector_weight`` times the detector's log-odds that the
-        region is damaged (a third judge, weighted by calibration)."""
+        region is damaged (a third judge, weighted by calibration), less ``frequency_weight`` times
+        the option's frequency shift (the part of the judges' preference that only says the new
+        words are commoner: a rare word is not wrong for being rare)."""
+        evidence = o.evidence - frequency_weight * max(o.frequency_shift, 0.0)
         if not detector_weight:
-            return o.evidence
+            return evidence
         p = min(max(self.score, 1e-4), 1 - 1e-4)
-        return o.evidence + detector_weight * math.log(p / (1 - p))
+        return evidence + detector_weight * math.log(p / (1 - p))
 
-    def pick(self, min_margin: float, min_gain: float, detector_weight: float = 0.0) -> Option | None:
+    def pick(self, min_margin: float, min_gain: float, detector_weight: float = 0.0,
+             frequency_weight: float = 0.0) -> Option | None:
         """The option with the most evidence, if it has enough; else None (leave it alone).
 
         Evidence is the rewriter's margin plus the n-gram gain: both are log-odds of the change
         against keeping the text, so adding them multiplies two independent judges' odds. It must
         reach ``min_margin``, and the n-gram gain alone must reach ``min_gain``.
         """
-        good = [o for o in self.options if self.evidence(o, detector_weight) >= min_margin
-                and (o.gain is None or o.gain >= min_gain)]
-        return max(good, key=lambda o: self.evidence(o, detector_weight), default=None)
+        def evidence(o: Option) -> float:
+            return self.evidence(o, detector_weight, frequency_weight)
 
-    def make_edit(self, o: Option, stage: str = "neural", detector_weight: float = 0.0) -> Edit:
+        good = [o for o in self.options if evidence(o) >= min_margin and (o.gain is None or o.gain >= min_gain)]
+        return max(good, key=evidence, default=None)
+
+    def make_edit(self, o: Option, stage: str = "neural", detector_weight: float = 0.0,
+                  frequency_weight: float = 0.0) -> Edit:
         start = self.sent_start + o.start
         old = self.sentence[o.start:o.end]
-        confidence = 1.0 / (1.0 + math.exp(-self.evidence(o, detector_weight)))
+        confidence = 1.0 / (1.0 + math.exp(-self.evidence(o, detector_weight, frequency_weight)))
         gain = "" if o.gain is None else f", n-gram score +{o.gain:.1f} nats"
+        if frequency_weight and o.frequency_shift:
+            gain += f", {o.frequency_shift:+.1f} nats of it word frequency alone"
         return Edit(start, start + len(old), old, o.text, stage,
                     f"neural: {o.kind} (detector p={self.score:.2f}); rewriter prefers it to keeping by "
                     f"{o.margin:.1f} nats{gain}", round(min(1.0, confidence), 4))
 
 
 def choose_edits(choices: list[RegionChoice], min_margin: float, min_gain: float,
-                 stage: str = "neural", *, detector_weight: float = 0.0) -> list[Edit]:
+                 stage: str = "neural", *, detector_weight: float = 0.0,
+                 frequency_weight: float = 0.0) -> list[Edit]:
     """The edits made at these thresholds, strongest evidence first.
 
     Each option was judged alone against the unchanged sentence, so two changes that touch or sit
@@ -394,12 +409,12 @@ def choose_edits(choices: list[RegionChoice], min_margin: float, min_gain: float
     """
     picked = []
     for choice in choices:
-        option = choice.pick(min_margin, min_gain, detector_weight)
+        option = choice.pick(min_margin, min_gain, detector_weight, frequency_weight)
         if option is not None:
-            picked.append((choice.evidence(option, detector_weight), choice, option))
+            picked.append((choice.evidence(option, detector_weight, frequency_weight), choice, option))
     kept: list[tuple[Edit, RegionChoice, Option]] = []
     for _, choice, option in sorted(picked, key=lambda x: -x[0]):
-        edit = choice.make_edit(option, stage, detector_weight)
+        edit = choice.make_edit(option, stage, detector_weight, frequency_weight)
         if not any(_conflict(choice, option, other, o) for _, other, o in kept):
             kept.append((edit, choice, option))
     return sorted((e for e, _, _ in kept), key=lambda e: e.start)
