@@ -151,11 +151,16 @@ def test_association_compares_a_pair_with_chance():
 def test_frequency_shift_says_how_much_commoner_the_new_words_are():
     from unmangle.ngram import NgramLM
 
-    corpus = ["the women met"] * 30 + ["the females met"] * 3
+    corpus = ["the women met"] * 30 + ["the females met"] * 3 + ["mary sofa"] * 2
     lm = NgramLM.build(corpus, min_count=1, min_word_count=1)
     assert lm.frequency_shift(" females", " women") == pytest.approx(math.log(30 / 3))
     assert lm.frequency_shift(" women", " females") == pytest.approx(-math.log(30 / 3))
     assert lm.frequency_shift(" women", " women") == 0.0
-    # an unseen word counts as seen half a time; removing a word removes its share
+    # an unseen word counts as seen half a time
     assert lm.frequency_shift(" zorblax", " women") == pytest.approx(math.log(30 / 0.5))
-    assert lm.frequency_shift(" the", "") == pytest.approx(-math.log(lm.unigram_counts[lm.index["the"]] / lm.total))
+    # length does not count: insertions and deletions have no shift, and writing two words as
+    # one (rarer) word is a move to rarer words, though the sum of log-probabilities rises
+    assert lm.frequency_shift(" the", "") == lm.frequency_shift("", " the") == 0.0
+    assert lm.frequency_shift(" mary sofa", " marisova") == pytest.approx(math.log(0.5 / 2))
+    assert lm.frequency_shift(" the females", " women") == pytest.approx(
+        math.log(30 / lm.total) - (math.log(lm.unigram_counts[lm.index["the"]] / lm.total) + math.log(3 / lm.total)) / 2)

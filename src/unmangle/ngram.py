@@ -247,22 +247,29 @@ class NgramLM:
         c2 = int(self.unigram_counts[self.index[second]])
         return math.log(count * self.total / max(1, c1 * c2))
 
-    def unigram_logprob(self, text: str) -> float:
-        """ln of the unigram probability of the words of ``text`` (how common they are, context
-        ignored); a word never seen counts as seen half a time."""
+    def unigram_logprobs(self, text: str) -> np.ndarray:
+        """ln unigram probability of each word of ``text`` (how common it is, context ignored); a
+        word never seen counts as seen half a time."""
         ids = self.ids(lm_tokens(text))
         counts = self.unigram_counts[ids].astype(np.float64)
         counts[(ids == self.unk) | (counts == 0)] = 0.5
-        return float(np.log(counts / self.total).sum())
+        return np.log(counts / self.total)
 
     def frequency_shift(self, old: str, new: str) -> float:
-        """How much commoner the words of ``new`` are than those of ``old`` (ln unigram ratio).
+        """How much commoner the words of ``new`` are than those of ``old`` (nats).
 
         Both judges of a change, n-gram and rewriter, prefer common words: swapping a rare right
         word for a common near-synonym ("females" -> "women") raises the sentence's score though
-        nothing was wrong. This is the part of such a gain that frequency alone explains.
+        nothing was wrong. This is the part of such a gain that frequency alone explains: the
+        change in the words' mean ln unigram probability, times the shorter side's word count.
+        Counting means, not sums, keeps length out of it (a sum rises whenever a word is removed:
+        writing a split name together is not a move to commoner words); a pure insertion or
+        deletion has no shift.
         """
-        return self.unigram_logprob(new) - self.unigram_logprob(old)
+        before, after = self.unigram_logprobs(old), self.unigram_logprobs(new)
+        if not len(before) or not len(after):
+            return 0.0
+        return float(min(len(before), len(after)) * (after.mean() - before.mean()))
 
     def knows(self, word: str) -> bool:
         """Whether ``word`` (as :func:`lm_tokens` writes it) is in the vocabulary."""
