@@ -14,6 +14,12 @@ def test_names_keep_a_capital():
     assert allowed(" Tennessee", " Tencent", "shares of")
     assert allowed(" On", " on", "building step")  # stray capital on a function word
     assert allowed("The", "A", "")  # sentence start is no name
+    # a name anywhere in the span, not only its first word, and at the span's start only when
+    # the span starts the sentence
+    assert not allowed("Seeing Acharya's", "Seeing the", "")
+    assert not allowed(" talks in Geneva", " talks in the city", "They held")
+    assert allowed(" talks in Geneve", " talks in Geneva", "They held")
+    assert allowed("Seeing Acharya's", "Seeing the Acharya's", "")  # the name stays
 
 
 def test_function_only():
@@ -26,6 +32,10 @@ def test_content_words_do_not_give_way_to_function_words_only():
     assert allowed(" what", " that", "It is")  # function word for function word
     assert allowed(" assist", " and", "support, assist")  # the replaced word repeats a neighbour
     assert allowed(" crises addressing", " addressing crises", "for")  # nothing removed
+    # judged on what changes, even where the span keeps a word
+    assert not allowed(" customer feedback", " the customer", "They read")
+    assert not allowed(" growing puja", " growing the", "They saw")
+    assert allowed(" customer feedbak", " customer feedback", "They read")
 
 
 def test_no_name_out_of_nowhere():

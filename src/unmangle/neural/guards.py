@@ -48,9 +48,10 @@ def allowed(old: str, new: str, left: str, right: str = "") -> bool:
 
     - Removing words: only function words, or words that repeat the text just before them, unless
       the words are written together anew (a split name merged: "Ali Baba" -> "Alibaba").
-    - Replacing content words by function words only is a removal in disguise ("puja" -> "the").
-    - A capitalised word inside a sentence that is not a function word is taken for a name: its
-      replacement must start with a capital too.
+    - Replacing content words by function words only is a removal in disguise ("puja" -> "the"),
+      judged on the words that change, whatever the span keeps.
+    - A capitalised word inside a sentence that is not a function word is taken for a name: where
+      one is replaced, a capitalised word must come in with the replacement.
     - No name out of nowhere: a capitalised word the replacement brings in must look like a word
       it replaces (a rendering undone: "Ticketok" -> "TikTok", "Ali Baba" -> "Alibaba") or stand
       earlier in the sentence. Renderings that share no letters with the name ("millet" ->
@@ -62,27 +63,46 @@ def allowed(old: str, new: str, left: str, right: str = "") -> bool:
     """
     old_words = [w.lower() for w in _words(old)]
     new_words = [w.lower() for w in _words(new)]
-    removed = list(old_words)
-    for w in new_words:
-        if w in removed:
-            removed.remove(w)
+    removed, added = _difference(old_words, new_words), _difference(new_words, old_words)
     nearby = set(new_words) | {w.lower() for w in _words(left)[-3:]}
     if len(new_words) < len(old_words) and not respelled_whole(old_words, new_words):
         for w in removed:
             if w not in FUNCTION_WORDS and w not in nearby:
                 return False  # a content word would vanish that is not a repeat
-    if removed and new_words and all(w in FUNCTION_WORDS for w in new_words) and any(
+    # judged on what changes, not on the whole span: "Seeing Acharya's" -> "Seeing the" and
+    # "customer feedback" -> "the customer" put function words in content words' place too
+    if removed and added and all(w in FUNCTION_WORDS for w in added) and any(
             w not in FUNCTION_WORDS and w not in nearby for w in removed):
         return False  # content words would give way to function words only
-    first = _words(old)[:1]
-    mid_sentence = bool(left.strip())
-    if first and mid_sentence and first[0][:1].isupper() and first[0].lower() not in FUNCTION_WORDS:
-        new_first = _words(new)[:1]
-        if not new_first or not new_first[0][:1].isupper():
-            return False
+    if _loses_a_name(old, new, left):
+        return False
     if _brings_in_unrelated_name(old, new, left) or _unasks_question(old, new, right):
         return False
     return not (spelling_variant(old, new) or _cut_short(old, new) or _number_out_of_nowhere(old, new))
+
+
+def _difference(words: list[str], minus: list[str]) -> list[str]:
+    """``words`` less one copy of each word of ``minus`` (a multiset difference, order kept)."""
+    left = list(words)
+    for w in minus:
+        if w in left:
+            left.remove(w)
+    return left
+
+
+def _loses_a_name(old: str, new: str, left: str) -> bool:
+    """Whether a capitalised word inside the sentence (a name, unless it is a function word) is
+    replaced without any capitalised word taking its place. The span's first word at the very
+    start of the sentence is capitalised anyway and proves nothing."""
+    old_words, new_words = _words(old), _words(new)
+    added = _difference(new_words, old_words)
+    for i, w in enumerate(old_words):
+        at_sentence_start = i == 0 and not left.strip()
+        if at_sentence_start or not w[:1].isupper() or w.lower() in FUNCTION_WORDS or w in new_words:
+            continue
+        if not any(a[:1].isupper() for a in added):
+            return True
+    return False
 
 
 #: Word endings that differ between British and American spelling, as (pattern, common form).
