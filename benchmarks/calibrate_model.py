@@ -84,7 +84,7 @@ def main() -> int:
     ap.add_argument("--gains", default="0,2,4", help="minimum n-gram gains (nats) to try")
     ap.add_argument("--detector-weights", default="0,0.5,1",
                     help="weights of the detector's log-odds in the evidence to try")
-    ap.add_argument("--frequency-weights", default="0",
+    ap.add_argument("--frequency-weights", default="0,0.5,1",
                     help="weights of the options' frequency shifts (commoner words) taken off the evidence")
     ap.add_argument("--clean", type=int, default=300, help="clean UN sentences (plus MLQE-PE post-edits)")
     ap.add_argument("--min-no-harm", type=float, default=0.99,
