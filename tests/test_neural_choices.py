@@ -137,7 +137,7 @@ def test_frequency_weight_discounts_a_preference_for_commoner_words():
     assert choice.pick(12.0, 0.0, frequency_weight=0.5) is None  # mostly a preference for "women"
     assert choose_edits([choice], 12.0, 0.0, frequency_weight=0.5) == []
     edit = choose_edits([choice], 10.0, 0.0, frequency_weight=0.5)[0]
-    assert "word frequency" in edit.reason
+    assert "commoner by 6.0 nats" in edit.reason
     assert edit.confidence == pytest.approx(1 / (1 + math.exp(-11.0)), abs=1e-4)
 
 

@@ -46,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--precision", choices=PRECISIONS, default="bf16",
                    help="how the neural model runs: bf16 (default; each text is treated the same "
                    "whatever it is batched with), int8 (faster on some CPUs: from a few per cent "
-                   "to a third in our benchmarks; an edit near the threshold can depend on the batch) or fp32 (reference, slowest)")
+                   "to a third in our benchmarks; an edit near the threshold can depend on the "
+                   "batch) or fp32 (reference, slowest)")
     p.set_defaults(handler=run)
 
 

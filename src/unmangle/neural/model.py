@@ -64,8 +64,8 @@ class InferenceSettings:
     lm_alternatives: int = 3
     #: Weight of the detector's log-odds for the region in an option's evidence (0: not used).
     detector_weight: float = 0.0
-    #: Weight of an option's frequency shift (how much commoner its words are, ln unigram ratio,
-    #: from the n-gram model) taken off its evidence (0: not used; see ``RegionChoice.evidence``).
+    #: Weight of an option's frequency shift (how much commoner its words are than the ones they
+    #: replace: ``NgramLM.frequency_shift``) taken off its evidence when positive (0: not used).
     frequency_weight: float = 0.0
     # the capitals stage (lost sentence breaks, stray capitals), judged by the n-gram model:
     # restore a break when it raises the n-gram score by this much, lower-case the word when a

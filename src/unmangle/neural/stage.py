@@ -391,8 +391,9 @@ class RegionChoice:
         old = self.sentence[o.start:o.end]
         confidence = 1.0 / (1.0 + math.exp(-self.evidence(o, detector_weight, frequency_weight)))
         gain = "" if o.gain is None else f", n-gram score +{o.gain:.1f} nats"
-        if frequency_weight and o.frequency_shift:
-            gain += f", {o.frequency_shift:+.1f} nats of it word frequency alone"
+        if frequency_weight and o.frequency_shift > 0:
+            gain += (f", new words commoner by {o.frequency_shift:.1f} nats "
+                     f"(taken off at weight {frequency_weight:g})")
         return Edit(start, start + len(old), old, o.text, stage,
                     f"neural: {o.kind} (detector p={self.score:.2f}); rewriter prefers it to keeping by "
                     f"{o.margin:.1f} nats{gain}", round(min(1.0, confidence), 4))
