@@ -88,10 +88,18 @@ def test_a_real_ngram_model_restores_a_break_it_has_evidence_for():
         "Last year they met the affiliates. Such actions are common in the region.") == []
 
 
-def test_a_word_is_lower_cased_only_where_it_has_been_seen_after_its_neighbour():
+def test_a_word_is_lower_cased_only_where_a_neighbour_vouches_for_it():
+    # gain -10, but "globally such" was never counted and "such actions" is no commoner than chance
+    lm = _StubLM({SENT: -50.0, LEFT: -30.0, RIGHT: -30.0}, unseen=frozenset({("globally", "such")}),
+                 rare=frozenset({("such", "actions")}))
+    assert CapitalsStage(lm, break_min_gain=0.0, lower_max_gain=-6.0).propose(SENT) == []
+    # the pair before was never counted, but the word after is usual there: lower-case it
     lm = _StubLM({SENT: -50.0, LEFT: -30.0, RIGHT: -30.0}, unseen=frozenset({("globally", "such")}))
-    stage = CapitalsStage(lm, break_min_gain=0.0, lower_max_gain=-6.0)
-    assert stage.propose(SENT) == []  # gain -10, but "globally such" was never counted
+    edits = CapitalsStage(lm, break_min_gain=0.0, lower_max_gain=-6.0).propose(SENT)
+    assert apply_edits(SENT, edits) == "They met the affiliates globally such actions were common."
+    # a counted-but-rare pair before is evidence of a name: the word after cannot overrule it
+    lm = _StubLM({SENT: -50.0, LEFT: -30.0, RIGHT: -30.0}, rare=frozenset({("globally", "such")}))
+    assert CapitalsStage(lm, break_min_gain=0.0, lower_max_gain=-6.0).propose(SENT) == []
 
 
 def test_a_pair_seen_far_less_often_than_chance_does_not_count_as_fitting():

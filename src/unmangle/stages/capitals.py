@@ -9,10 +9,11 @@ sentence start, capitalised after a lower-case word in the middle of a sentence.
 Which of the two fixes is right is a question for the n-gram model: the stage compares the
 sentence's score with the score of the two sentences a restored break would make. A clear gain
 restores the break (``globally. Such``); a clear loss, when the n-gram model has also seen the
-word after the one before it, means the word belongs where it is, and it is lower-cased; anything
-else is left alone. Guards keep names and titles out of reach: the
-word's neighbours must not be capitalised (``The Hague``, ``Gone With the Wind``), and lines that
-look like headlines (many capitalised words) are skipped.
+word after the one before it (or, where that pair was never counted, before the word that
+follows), means the word belongs where it is, and it is lower-cased; anything else is left alone.
+Guards keep names and titles out of reach: the word's neighbours must not be capitalised (``The
+Hague``, ``Gone With the Wind``), and lines that look like headlines (many capitalised words) are
+skipped.
 
 The thresholds are the model folder's (``break_min_gain``, ``lower_max_gain`` in ``unmangle.json``),
 chosen by ``benchmarks/calibrate_capitals.py`` on training-side data.
@@ -44,6 +45,9 @@ through against among within without upon towards
 #: neighbour: -3 is 20 times rarer than chance (seen pairs of two common words run from about
 #: -1 to +4 in the UN speeches; "to are" is -5.6, "the of" -8.9).
 MIN_ASSOCIATION = -3.0
+#: ln(observed / expected) the lower-cased word and the word after it need when the pair before
+#: was never counted: 0 is "as often as chance"; "will have" is +1.9, "already on" -0.4.
+MIN_NEXT_ASSOCIATION = 0.0
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 #: A headline or title: at least this share of its words capitalised.
@@ -128,13 +132,24 @@ class CapitalsStage:
         return None if kind is None else (kind, gain)
 
     def fits_after(self, sentence: str, site: CapitalSite) -> bool:
-        """Whether the lower-cased word is usual after the word before it: a break that scores
-        badly is no proof the word belongs there ("kept from Already on"). Seen is not enough: a
+        """Whether the lower-cased word belongs where it stands: a break that scores badly is no
+        proof of that ("kept from Already on").
+
+        The first witness is the word before: the pair must be usual. Seen is not enough: a
         pair counted far less often than chance predicts ("to are": 8 times in 13M words) is
-        noise, and there the capital is more likely a name ("turns to Are for advice")."""
+        noise, and there the capital is more likely a name ("turns to Are for advice"). A pair
+        never counted says nothing either way (news pairs such as "platforms will" are missing
+        from the UN speeches); then the word after must vouch for it, at least as often together
+        as chance predicts ("will have", "are kept"; not "already on")."""
         prev = lm_tokens(sentence[site.prev_start:site.prev_end])
         word = lm_tokens(sentence[site.start:site.end])
-        return bool(prev and word) and self.lm.association(prev[-1], word[0]) >= MIN_ASSOCIATION
+        if not (prev and word):
+            return False
+        before = self.lm.association(prev[-1], word[0])
+        if before != float("-inf"):
+            return before >= MIN_ASSOCIATION
+        after = lm_tokens(sentence[site.end:])
+        return bool(after) and self.lm.association(word[0], after[0]) >= MIN_NEXT_ASSOCIATION
 
     def propose(self, text: str) -> list[Edit]:
         edits: list[Edit] = []
