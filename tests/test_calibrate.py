@@ -20,7 +20,7 @@ def _scores(f05: float, ter: float, ter_identity: float, unchanged: int, n: int,
             "no_harm": {"n": n, "unchanged": unchanged, "share": unchanged / n if n else 0.0}}
 
 
-def test_safe_means_no_harm_floor_and_no_ter_rise_on_damaged_sets():
+def test_safe_means_no_harm_floor_and_a_ter_fall_wherever_edits_are_made():
     row = CalibrationRow(0.5, 8.0, 0.0, {
         "synthetic": _scores(0.3, 4.4, 4.7, 244, 245),
         "clean": _scores(0.0, 0.03, 0.0, 597, 600),  # TER rises on clean text by definition
@@ -30,6 +30,11 @@ def test_safe_means_no_harm_floor_and_no_ter_rise_on_damaged_sets():
     assert row.f05() == pytest.approx(0.3)  # clean sets do not count towards F0.5
     worse = CalibrationRow(0.5, 8.0, 0.0, {"synthetic": _scores(0.3, 4.8, 4.7, 245, 245)})
     assert not worse.ok(0.99)
+    # edits that leave TER level buy nothing; no edits at all is fine
+    level = CalibrationRow(0.5, 8.0, 0.0, {"mlqe-ro-en": _scores(0.0, 23.0, 23.0, 50, 50, (1, 1, 300))})
+    assert not level.ok(0.99)
+    untouched = CalibrationRow(0.5, 8.0, 0.0, {"mlqe-ro-en": _scores(0.0, 23.0, 23.0, 50, 50, (0, 0, 300))})
+    assert untouched.ok(0.99)
 
 
 def test_parts_of_a_set_are_checked_alone_and_pooled_for_f05():

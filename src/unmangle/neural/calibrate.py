@@ -34,9 +34,13 @@ class CalibrationRow:
             harm = s.get("no_harm") or {}
             if harm.get("n") and harm["share"] < floor - 1e-9:
                 return False
-            # TER must not rise on damaged sets; on clean sets (TER 0 untouched) no-harm says it all
-            if s["ter_identity"] > 0 and s["ter"] > s["ter_identity"] + 1e-9:
-                return False
+            # on damaged sets, edits must lower TER: edits that leave it as it was are as likely
+            # wrong as right (the benchmark's bar is "below leaving it alone", not "level with
+            # it"); on clean sets (TER 0 untouched) no-harm says it all
+            if s["ter_identity"] > 0:
+                made = s["edit_prf"]["tp"] + s["edit_prf"]["fp"]
+                if s["ter"] > s["ter_identity"] + 1e-9 or (made and s["ter"] > s["ter_identity"] - 1e-9):
+                    return False
         return True
 
     def f05(self) -> float:
