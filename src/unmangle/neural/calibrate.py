@@ -3,8 +3,9 @@
 For each detector threshold the model's options are collected once, with their scores; every
 (rewrite margin, n-gram gain) pair on the grid is then scored without running the model again.
 The chosen setting maximises edit-level F0.5 on the damaged pairs among those that leave at least
-``min_no_harm`` of the already-correct inputs unchanged and do not raise TER above leaving the text
-alone on any calibration set. A set split into parts ("mlqe-et-en", "mlqe-ro-en", ...) must pass
+``min_no_harm`` of the already-correct inputs unchanged and bring TER below leaving the text alone
+on every damaged calibration set they edit (an untouched set passes; an edited one left level
+does not). A set split into parts ("mlqe-et-en", "mlqe-ro-en", ...) must pass
 these checks part by part, while its parts count as one set in the F0.5 mean.
 """
 
