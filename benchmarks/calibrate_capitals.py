@@ -56,7 +56,7 @@ def site_gains(stage, text: str) -> list[tuple[int, int, str, str, str, float, b
             g = break_gain(stage.lm, sent.text, site)
             a, b = sent.start + site.prev_start, sent.start + site.end
             out.append((a, b, text[a:b], sent.text[site.prev_start:site.prev_end],
-                        sent.text[site.start:site.end], g, stage.fits_after(sent.text, site)))
+                        sent.text[site.start:site.end], g, stage.fits_in_place(sent.text, site)))
     return out
 
 

@@ -101,13 +101,13 @@ def break_gain(lm: NgramLM, sentence: str, site: CapitalSite) -> float:
     return lm.score(left) + lm.score(right) - lm.score(sentence)
 
 
-def choose_fix(gain: float, fits_after: bool, break_min_gain: float, lower_max_gain: float) -> str | None:
-    """"break", "lower" or None for a site whose break gain is ``gain``; ``fits_after`` says whether
-    the lower-cased word is usual after its neighbour (``CapitalsStage.fits_after``). The stage
+def choose_fix(gain: float, fits_in_place: bool, break_min_gain: float, lower_max_gain: float) -> str | None:
+    """"break", "lower" or None for a site whose break gain is ``gain``; ``fits_in_place`` says
+    whether the lower-cased word is usual where it stands (``CapitalsStage.fits_in_place``). The stage
     and its threshold calibration both decide here."""
     if gain >= break_min_gain:
         return "break"
-    if gain <= lower_max_gain and fits_after:
+    if gain <= lower_max_gain and fits_in_place:
         return "lower"
     return None
 
@@ -127,11 +127,11 @@ class CapitalsStage:
     def decide(self, sentence: str, site: CapitalSite) -> tuple[str, float] | None:
         """("break" or "lower", gain) for a site, or None to leave it."""
         gain = break_gain(self.lm, sentence, site)
-        fits = gain <= self.lower_max_gain and self.fits_after(sentence, site)  # a lookup only when it matters
+        fits = gain <= self.lower_max_gain and self.fits_in_place(sentence, site)  # a lookup only when it matters
         kind = choose_fix(gain, fits, self.break_min_gain, self.lower_max_gain)
         return None if kind is None else (kind, gain)
 
-    def fits_after(self, sentence: str, site: CapitalSite) -> bool:
+    def fits_in_place(self, sentence: str, site: CapitalSite) -> bool:
         """Whether the lower-cased word belongs where it stands: a break that scores badly is no
         proof of that ("kept from Already on").
 
