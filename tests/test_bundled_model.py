@@ -77,3 +77,10 @@ def test_a_lost_sentence_break_is_restored(full):
     result = full.repair_document(text)
     assert "globally. Such actions" in result.text
     assert any(e.stage == "capitals" for e in result.edits)
+
+
+def test_a_stray_capital_the_ngram_counts_never_saw_after_its_neighbour_is_lowered(full):
+    # "platforms will" is not in the UN speeches the counts come from; "will have" vouches for it
+    text = ("Officials cited concerns that Beijing would gain access to data because the platforms "
+            "Will have access to the records.")
+    assert "the platforms will have access" in full.repair(text)
