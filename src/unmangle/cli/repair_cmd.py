@@ -41,11 +41,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="use this model folder (e.g. from 'unmangle finetune') instead of the bundled one")
     p.add_argument("--threshold", type=float, metavar="T",
                    help="evidence (nats) a neural change needs over leaving the text alone: the "
-                   "rewriter's margin plus the n-gram gain (higher = fewer, safer changes; default: "
+                   "rewriter's margin plus the n-gram gain and the detector's weighted log-odds, less a "
+                   "discount for merely commoner words (higher = fewer, safer changes; default: "
                    "the model's calibrated value)")
     p.add_argument("--precision", choices=PRECISIONS, default="bf16",
                    help="how the neural model runs: bf16 (default; each text is treated the same "
-                   "whatever it is batched with), int8 (faster on some CPUs: from a few per cent "
+                   "whatever it is batched with; on CPUs with AMX scores can move by hundredths of "
+                   "a nat), int8 (faster on some CPUs: from a few per cent "
                    "to a third in our benchmarks; an edit near the threshold can depend on the "
                    "batch) or fp32 (reference, slowest)")
     p.set_defaults(handler=run)
