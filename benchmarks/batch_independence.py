@@ -47,10 +47,7 @@ def main() -> int:
 
     import run as bench
     from unmangle import Repairer
-    from unmangle.bench.environment import cpu_model
-
-    cpuinfo = Path("/proc/cpuinfo")
-    amx = cpuinfo.exists() and "amx_bf16" in cpuinfo.read_text(errors="replace")
+    from unmangle.bench.environment import cpu_has_amx, cpu_model
 
     pairs, _, _ = bench.suite_clean(Path(args.shared), args.limit)
     sources = [p.source for p in pairs]
@@ -58,7 +55,7 @@ def main() -> int:
              f"- Command: `python benchmarks/batch_independence.py --precisions {args.precisions}"
              + (f" --limit {args.limit}" if args.limit else "") + "`",
              f"- Machine: {os.cpu_count()} CPU cores ({cpu_model()}, "
-             f"{'with' if amx else 'without'} AMX bf16 tiles); date "
+             f"{'with' if cpu_has_amx() else 'without'} AMX bf16 tiles); date "
              f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M')} UTC",
              f"- Data: the clean-text suite of `benchmarks/run.py`, {len(sources)} lines (NTREX English, "
              "MLQE-PE dev post-edits)", "",

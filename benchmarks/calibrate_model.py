@@ -12,9 +12,9 @@ Calibration sets (never the evaluation sets of benchmarks/run.py):
 The neural stage sees the text as the deterministic stages leave it, as in the pipeline. The chosen
 setting (best edit-level F0.5 with >= 99% of the already-correct inputs of the damaged sets and
 >= 99.8% of the clean set unchanged, and TER below leaving the text alone on every damaged set
-it edits) is written into the model's unmangle.json with --write. The clean floor is the pipeline's no-harm
-target (99.5% of clean lines unchanged) less what the deterministic stages already change on
-clean text (about 0.3% of lines, mostly real slips in the references: "the the", " ,").
+it edits) is written into the model's unmangle.json with --write. The clean floor is the
+pipeline's no-harm target (99.5% of clean lines unchanged) less what the deterministic stages
+already change on clean text (about 0.3% of lines, mostly real slips in the references: "the the", " ,").
 
     python benchmarks/calibrate_model.py models/unmangle-base --write
 """

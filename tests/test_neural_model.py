@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("sentencepiece")
 
 from unmangle import Repairer, apply_edits
+from unmangle.bench.environment import cpu_has_amx
 from unmangle.neural.data import ExampleSettings, tokenise_pairs
 from unmangle.neural.model import UnmangleModel
 from unmangle.neural.model_dir import ModelFolderError, check_model_dir
@@ -147,11 +147,6 @@ def test_repair_many_equals_one_by_one(tiny_model_dir, precision):
         assert apply_edits(text, result.edits) == result.text
 
 
-def _cpu_has_amx() -> bool:
-    cpuinfo = Path("/proc/cpuinfo")
-    return cpuinfo.exists() and "amx_bf16" in cpuinfo.read_text()
-
-
 _BATCH_SENTENCES = ["Shares of Tennessee Holdings rose on Monday.",
                     "Users of Ticketok shared it widely, the company said in a statement on Tuesday night.",
                     "It rained."]
@@ -165,7 +160,7 @@ def test_bf16_scores_are_close_to_fp32(tiny_model_dir):
     assert bf16._margins(items) == pytest.approx(fp32._margins(items), abs=0.5)
 
 
-@pytest.mark.skipif(_cpu_has_amx(), reason="on CPUs with AMX, oneDNN's bf16 kernels round differently "
+@pytest.mark.skipif(cpu_has_amx(), reason="on CPUs with AMX, oneDNN's bf16 kernels round differently "
                     "for different batch shapes (measured: margins move by up to 0.06 nats); "
                     "batch independence holds to rounding only on CPUs without AMX")
 def test_bf16_scores_are_batch_independent(tiny_model_dir):

@@ -33,6 +33,15 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def cpu_has_amx() -> bool:
+    """Whether the CPU has AMX bf16 tiles (Linux /proc/cpuinfo): there oneDNN's bf16 products
+    are not exactly batch-independent (benchmarks/RESULTS.md)."""
+    try:
+        return "amx_bf16" in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def memory_total_gb() -> float | None:
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
