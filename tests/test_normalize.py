@@ -46,6 +46,13 @@ def test_fixes(stage, before, after, reason):
     assert all(e.stage == "normalize" and 0 < e.confidence <= 1 for e in edits)
 
 
+def test_a_detached_full_stop_and_a_stray_second_one_are_fixed_in_two_rounds(stage):
+    text = "access to the data . . The order"
+    edits = stage.propose(text)
+    assert apply_edits(text, edits) == "access to the data. The order"
+    assert sorted(e.reason for e in edits) == ["space before punctuation", "stray full stop after sentence end"]
+
+
 def test_edits_are_small(stage):
     text = "A long sentence that stays as it is, then $ 35 billion and an ending ."
     edits = stage.propose(text)
@@ -75,6 +82,8 @@ def test_other_unicode_damage(stage, text, after):
     "e.g. this...",
     "Wait ... what?",
     "and then . . . nothing",
+    "and then . . .",
+    "and then . . . . nothing",
     "See https://example.com/a.b?x=1 .",
     "Mail press@example.org , or call.",
     "Open setup.py , then run it.",

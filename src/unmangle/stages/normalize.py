@@ -98,6 +98,9 @@ def _delete_group(group: str) -> _Fix:
     return fix
 
 
+_SPACED_ELLIPSIS_REST = re.compile(_SP + r"*\." + _SP + r"*\.")
+
+
 def _space_before_punct(text: str, m: re.Match) -> tuple[int, int, str] | None:
     punct = m.group("p")
     before = text[m.start() - 1]
@@ -106,9 +109,9 @@ def _space_before_punct(text: str, m: re.Match) -> tuple[int, int, str] | None:
         if not before.isalpha() or (after and not after.isspace()):
             return None  # "10 : 30", "3 : 1" are ratios/times, " :)" a smiley, not damage
     if punct == ".":
-        # spaced ellipsis ". . ." is a style, not damage
-        rest = text[m.end("p"):m.end("p") + 3]
-        if re.match(_SP + r"*\.", rest):
+        # a spaced ellipsis ". . ." is a style, not damage; two stops (". .") are damage: the
+        # first joins its word here, the stray second goes in the next round
+        if _SPACED_ELLIPSIS_REST.match(text, m.end("p")):
             return None
     return m.start("sp"), m.end("sp"), ""
 
