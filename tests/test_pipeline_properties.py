@@ -64,6 +64,37 @@ def test_edits_explain_the_result_exactly(text):
         assert edit.reason and 0 < edit.confidence <= 1
 
 
+# Found by the properties above: a removal joins what stood around it, and the join may need the
+# normalize stage again; a tripled word must go in one pass.
+class _RemoveMarker:
+    """A removal stage for the test: deletes every "XXX"."""
+
+    name = "remover"
+    removes_text = True
+
+    def propose(self, text):
+        from unmangle.edits import Edit
+
+        at = text.find("XXX")
+        return [] if at < 0 else [Edit(at, at + 3, "XXX", "", self.name, "test removal", 1.0)]
+
+
+def test_normalize_runs_again_after_a_removal_exposes_damage():
+    from unmangle.stages.normalize import NormalizeStage
+
+    text = "It grew for years. XXX. Then it slowed."
+    tidied = Repairer(stages=[NormalizeStage(), _RemoveMarker()]).repair_document(text)
+    assert tidied.text == "It grew for years. Then it slowed."
+    assert apply_edits(text, tidied.edits) == tidied.text
+    # normalize placed after the removal needs no second run; before it, only the flag triggers one
+    assert Repairer(stages=[_RemoveMarker(), NormalizeStage()]).repair(text) == tidied.text
+
+
+def test_a_tripled_word_goes_in_one_pass():
+    once = REPAIRER.repair("The council council council met.")
+    assert once == "The council met." and REPAIRER.repair(once) == once
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.text(alphabet=" \t\n\r\u00a0\u2003", max_size=20))
 def test_whitespace_is_returned_unchanged(text):

@@ -12,6 +12,8 @@ from unmangle.stages.repeats import repeated_word_edits
 @pytest.mark.parametrize("text, expected", [
     ("The the government said so.", "The government said so."),
     ("The council council met on Monday.", "The council met on Monday."),
+    ("The council council council met.", "The council met."),               # one edit, not one a pass
+    ("the the theory holds", "the theory holds"),
     ("It will assist assist and cooperate with them.", "It will assist and cooperate with them."),
     ("One line line\nand another another one.", "One line\nand another one."),
     ("First paragraph is fine.\n\nThe second has has a slip. It ends ends here.",

@@ -209,6 +209,7 @@ class Repairer:
             check_text(text)
         docs = [Document(t) for t in texts]
         active = [i for i, t in enumerate(texts) if t.strip()]
+        tidy = None  # the tidying stage (normalize) once it has run: removals that follow re-run it
         for stage in self.stages:
             many = getattr(stage, "propose_many", None)
             if many is not None:
@@ -217,6 +218,10 @@ class Repairer:
                 proposals = [stage.propose(docs[i].text) for i in active]
             for i, edits in zip(active, proposals):
                 docs[i].apply(edits)
+                if edits and tidy is not None and getattr(stage, "removes_text", False):
+                    docs[i].apply(tidy.propose(docs[i].text))
+            if getattr(stage, "tidies", False):
+                tidy = stage
         return [RepairResult(t, d.text, d.edits) for t, d in zip(texts, docs)]
 
     def repair(self, text: str) -> str:

@@ -4,6 +4,12 @@ A stage is an object with a ``name`` and a ``propose(text)`` method returning no
 :class:`~unmangle.edits.Edit` objects whose spans index ``text``. A stage never mutates anything:
 the :class:`~unmangle.pipeline.Repairer` decides whether to apply what it proposes, so any stage can
 be switched off, reordered or run alone to see what it would do.
+
+Two optional flags shape how the Repairer runs them. A stage with ``removes_text = True``
+(boilerplate, duplicates) deletes whole units, and what stood around a unit then meets: "years. "
+and ". Next" make "years. . Next". A stage with ``tidies = True`` (normalize) fixes such joins,
+so the Repairer runs it again on a text that a later removal changed. Repairing the output again
+then finds nothing more to do.
 """
 
 from __future__ import annotations

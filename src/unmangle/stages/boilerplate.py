@@ -112,6 +112,7 @@ class BoilerplateStage:
     """Remove lines of web chrome and wire tags, each removal an edit with its pattern's kind."""
 
     name = "boilerplate"
+    removes_text = True  # see unmangle.stages.base
 
     def __init__(self, patterns_file: str | Path | None = None) -> None:
         self.patterns = load_patterns(patterns_file)

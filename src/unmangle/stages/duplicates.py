@@ -84,6 +84,7 @@ class DuplicatesStage:
     """Remove near-duplicate sentences and paragraphs, keeping the first full version."""
 
     name = "duplicates"
+    removes_text = True  # see unmangle.stages.base
 
     def __init__(self, similarity: float = 0.8, *, min_words: int = 8, max_postings: int = 64,
                  fanout: int = 32, length_ratio: float = 1.2, repeated_words: bool = True) -> None:

@@ -205,6 +205,7 @@ class NormalizeStage:
     """Fix Unicode damage and spacing/punctuation/quote slips; leave all else byte-identical."""
 
     name = "normalize"
+    tidies = True  # see unmangle.stages.base
 
     def __init__(self, *, unicode: bool = True, punctuation: bool = True, quotes: bool = True,
                  max_rounds: int = 6) -> None:

@@ -6,7 +6,8 @@ few well-known exceptions that are kept: ``had had``, ``that that``, emphatic do
 and doubled names (``Walla Walla``, ``Duran Duran``: the second copy capitalised in mid-sentence).
 Only copies separated by plain spaces count: ``very, very`` is left alone.
 
-The second copy goes; a sentence-initial capital stays with the first (``The the`` -> ``The``).
+The second copy goes (and a third: ``the the the`` -> ``the``); a sentence-initial capital stays
+with the first (``The the`` -> ``The``).
 Doubled *phrases* (``the plan the plan``) are left to the neural stage, which lists undoubling
 among its rule-made alternatives.
 
@@ -28,8 +29,10 @@ had that do is bye so very no yes ha well now far more many long again knock cho
 in on up out off down over by about through around along back away
 """.split())
 
-#: A word, spaces, the same word again (ignoring case); possessive quantifiers keep the scan linear.
-_DOUBLE = re.compile(r"\b([^\W\d_]++) ++(\1)\b(?!['’-]\w)", re.IGNORECASE)
+#: A word, then spaces and the same word once or more (ignoring case; a tripled word goes in one
+#: edit, so a second repair finds nothing left); possessive quantifiers on the word and the
+#: spaces keep the scan linear.
+_DOUBLE = re.compile(r"\b([^\W\d_]++)(?: ++(\1)\b)+(?!['’-]\w)", re.IGNORECASE)
 
 
 def _keep_double(first: str, second: str) -> bool:
@@ -39,7 +42,8 @@ def _keep_double(first: str, second: str) -> bool:
 
 
 def repeated_word_edits(text: str, stage: str) -> list[Edit]:
-    """An edit removing the second copy of each doubled word in ``text`` (spans index ``text``)."""
+    """An edit removing the second (and any further) copy of each doubled word in ``text`` (spans
+    index ``text``)."""
     edits = []
     for m in _DOUBLE.finditer(text):
         first, second = m.group(1), m.group(2)
