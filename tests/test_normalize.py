@@ -137,3 +137,12 @@ def test_a_fix_that_exposes_more_damage_still_reaches_the_fixpoint(stage):
     text = "Â\x80Ä ."
     once = fix(stage, text)
     assert stage.propose(once) == []
+
+
+def test_around_limits_the_lines_looked_at(stage):
+    text = "first line ,\nsecond line ,\nthird line ,"
+    join = text.index("second")
+    assert fix(stage, text) == "first line,\nsecond line,\nthird line,"
+    # the line holding the offset, and the one holding the character before it (here the first)
+    assert apply_edits(text, stage.propose(text, around=[join])) == "first line,\nsecond line,\nthird line ,"
+    assert apply_edits(text, stage.propose(text, around=[join + 3])) == "first line ,\nsecond line,\nthird line ,"

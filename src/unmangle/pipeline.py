@@ -219,13 +219,23 @@ class Repairer:
             for i, edits in zip(active, proposals):
                 docs[i].apply(edits)
                 if edits and tidy is not None and getattr(stage, "removes_text", False):
-                    docs[i].apply(tidy.propose(docs[i].text))
+                    docs[i].apply(tidy.propose(docs[i].text, around=_joins(edits)))
             if getattr(stage, "tidies", False):
                 tidy = stage
         return [RepairResult(t, d.text, d.edits) for t, d in zip(texts, docs)]
 
     def repair(self, text: str) -> str:
         return self.repair_document(text).text
+
+
+def _joins(edits: Sequence[Edit]) -> list[int]:
+    """Where each edit's replacement ends in the text after all of ``edits`` are applied (for a
+    removal: where its neighbours now meet)."""
+    joins, shift = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        joins.append(e.start + shift + len(e.new))
+        shift += len(e.new) - len(e.old)
+    return joins
 
 
 _default_repairers: dict[bool, Repairer] = {}

@@ -7,9 +7,9 @@ be switched off, reordered or run alone to see what it would do.
 
 Two optional flags shape how the Repairer runs them. A stage with ``removes_text = True``
 (boilerplate, duplicates) deletes whole units, and what stood around a unit then meets: "years. "
-and ". Next" make "years. . Next". A stage with ``tidies = True`` (normalize) fixes such joins,
-so the Repairer runs it again on a text that a later removal changed. Repairing the output again
-then finds nothing more to do.
+and ". Next" make "years. . Next". A stage with ``tidies = True`` (normalize) fixes such joins.
+The Repairer runs it again as ``propose(text, around=offsets)`` on the lines where a later
+removal joined its neighbours. Repairing the output again then finds nothing more to do.
 """
 
 from __future__ import annotations

@@ -215,15 +215,19 @@ class NormalizeStage:
         self.max_rounds = max_rounds
         self._rules = tuple(r for r in _RULES if (quotes if r.quotes else punctuation))
 
-    def propose(self, text: str) -> list[Edit]:
+    def propose(self, text: str, *, around: Iterable[int] | None = None) -> list[Edit]:
         """Edits reaching this stage's fixpoint: Unicode and punctuation fixes alternate until
         neither changes anything (a fix of one kind can expose damage of the other), each later
         round looking only at the lines the previous one changed. No fix adds or removes a line
-        break, so line numbers stay valid from round to round."""
+        break, so line numbers stay valid from round to round.
+
+        ``around``: offsets in ``text`` (where a removal joined its neighbours); only the lines
+        holding them, or the character before them, are looked at."""
         doc = Document(text)
         phases = [p for p, on in ((self.unicode_edits, self.unicode),
                                   (self.punctuation_edits, bool(self._rules))) if on]
-        scope: set[int] | None = None  # line numbers to look at; None: every line
+        # line numbers to look at; None: every line
+        scope: set[int] | None = None if around is None else _lines_at(text, around)
         for _ in range(self.max_rounds):
             changed: set[int] = set()
             for phase in phases:
@@ -331,6 +335,20 @@ def _line_numbers(text: str, edits: list[Edit]) -> set[int]:
         line += text.count("\n", pos, edit.start)
         pos = edit.start
         numbers.add(line)
+    return numbers
+
+
+def _lines_at(text: str, offsets: Iterable[int]) -> set[int]:
+    """Numbers (0-based) of the lines holding each offset or the character before it."""
+    numbers = set()
+    line = 0
+    pos = 0
+    for offset in sorted(offsets):
+        for at in (max(offset - 1, 0), offset):
+            if at >= pos:
+                line += text.count("\n", pos, at)
+                pos = at
+            numbers.add(line)
     return numbers
 
 
