@@ -169,3 +169,14 @@ def test_stacked_tags_go_in_one_pass(stage):
 
 def test_a_tagged_chrome_line_goes_whole(stage):
     assert clean(stage, "The story.\n\nSubscribe now | Reuters") == "The story."
+
+
+def test_a_tagged_short_line_that_stays_does_not_shield_the_chrome_beside_it():
+    # every line looks like chrome, so the short tagged line stays (without its tag); the ad label
+    # beside it still goes now, not on a second repair
+    from unmangle import Repairer
+
+    repairer = Repairer(fast=True)
+    once = repairer.repair("Markets rally | Reuters\nADVERTISEMENT")
+    assert once == "Markets rally"
+    assert repairer.repair(once) == once

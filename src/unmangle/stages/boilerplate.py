@@ -124,6 +124,7 @@ class BoilerplateStage:
         removals: list[Removal] = []
         tag_edits: list[Edit] = []
         headline_tags: list[Edit] = []  # the tag alone, used if its line must stay after all
+        headlines: list[Removal] = []  # lines removed only for being short and tagged
         for para in paras:
             line = para.text
             # cheap bounds first: most prose lines are far too long to be chrome
@@ -152,12 +153,18 @@ class BoilerplateStage:
                 removals.append(Removal(
                     para.start, para.end,
                     f"boilerplate ({kind}): scraped related-link headline tagged {tag!r}", 0.85))
+                headlines.append(removals[-1])
                 headline_tags.append(tag_edit)
             else:
                 tag_edits.append(tag_edit)
         if removals and len(removals) == len(paras):
             # every line looks like chrome: this is not a page with chrome around content (it may
-            # be one sentence repaired on its own), so remove nothing but the tags
+            # be one sentence repaired on its own), so remove nothing but the tags. A short tagged
+            # line then stays as content, so chrome lines beside it still go: otherwise a second
+            # repair would remove them ("0 | REUTERS" over "ADVERTISEMENT")
+            if headlines and len(headlines) < len(removals):
+                chrome = [r for r in removals if r not in headlines]
+                return removal_edits(text, chrome, self.name) + tag_edits + headline_tags
             return tag_edits + headline_tags
         return removal_edits(text, removals, self.name) + tag_edits
 
