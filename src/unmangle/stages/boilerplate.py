@@ -163,7 +163,8 @@ class BoilerplateStage:
             # line then stays as content, so chrome lines beside it still go: otherwise a second
             # repair would remove them ("0 | REUTERS" over "ADVERTISEMENT")
             if headlines and len(headlines) < len(removals):
-                chrome = [r for r in removals if r not in headlines]
+                kept = set(headlines)
+                chrome = [r for r in removals if r not in kept]
                 return removal_edits(text, chrome, self.name) + tag_edits + headline_tags
             return tag_edits + headline_tags
         return removal_edits(text, removals, self.name) + tag_edits

@@ -227,7 +227,8 @@ class NormalizeStage:
         phases = [p for p, on in ((self.unicode_edits, self.unicode),
                                   (self.punctuation_edits, bool(self._rules))) if on]
         # line numbers to look at; None: every line
-        scope: set[int] | None = None if around is None else _lines_at(text, around)
+        scope: set[int] | None = None if around is None else _lines_at(
+            text, [at for offset in around for at in (max(offset - 1, 0), offset)])
         for _ in range(self.max_rounds):
             changed: set[int] = set()
             for phase in phases:
@@ -328,27 +329,18 @@ def _starts_matching(text: str, patterns: Iterable[re.Pattern]) -> list[int]:
 
 def _line_numbers(text: str, edits: list[Edit]) -> set[int]:
     """Numbers (0-based) of the lines of ``text`` that ``edits`` touch."""
-    numbers = set()
-    line = 0
-    pos = 0
-    for edit in sorted(edits, key=lambda e: e.start):
-        line += text.count("\n", pos, edit.start)
-        pos = edit.start
-        numbers.add(line)
-    return numbers
+    return _lines_at(text, [edit.start for edit in edits])
 
 
 def _lines_at(text: str, offsets: Iterable[int]) -> set[int]:
-    """Numbers (0-based) of the lines holding each offset or the character before it."""
+    """Numbers (0-based) of the lines of ``text`` holding these offsets."""
     numbers = set()
     line = 0
     pos = 0
     for offset in sorted(offsets):
-        for at in (max(offset - 1, 0), offset):
-            if at >= pos:
-                line += text.count("\n", pos, at)
-                pos = at
-            numbers.add(line)
+        line += text.count("\n", pos, offset)
+        pos = offset
+        numbers.add(line)
     return numbers
 
 
