@@ -51,7 +51,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "benchmarks/results/detector.md"))
     args = ap.parse_args()
 
-    from unmangle.neural.examples import diff_regions
+    from unmangle.training.examples import diff_regions
     from unmangle.neural.stage import NeuralStage
 
     stage = NeuralStage.from_dir(args.model)
@@ -60,7 +60,7 @@ def main() -> int:
     lines = ["# Detector: flagged-word precision and recall", "",
              f"- Command: `python benchmarks/detector_eval.py {' '.join(sys.argv[1:])}`",
              f"- Model: `{Path(args.model).name}` (calibrated repair threshold "
-             f"{stage.inference.detect_threshold}); machine: {os.cpu_count()} CPU cores; "
+             f"{stage.settings.min_probability}); machine: {os.cpu_count()} CPU cores; "
              f"date {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
              "- Unit: word chunks of the input (a word or punctuation mark with the space before it); gold = "
              "chunks inside a diff region against the reference.", ""]
@@ -68,8 +68,8 @@ def main() -> int:
         scored: list[tuple[float, int]] = []
         for source, target in pairs:
             bad = [(r.src_start, r.src_end) for r in diff_regions(source, target)]
-            for offset, piece in stage._windows(source):
-                for a, b, p in stage._chunk_scores([piece])[0]:
+            for offset, piece in stage.detector.windows(source):
+                for a, b, p in stage.detector.chunk_scores([piece])[0]:
                     a, b = a + offset, b + offset
                     gold = int(any(a < rb and b > ra for ra, rb in bad))
                     scored.append((p, gold))

@@ -47,51 +47,31 @@ end unless ``--keep-data``; the fine-tuned model folders stay in ``work_data/``.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from finetune_domain import (PLANTED, flagged_renderings, plant, planted_counts,  # noqa: E402
+                             read_jsonl_gz, sample_by_name, un_sentences)
+from finetune_report import render  # noqa: E402
+
 ROOT = HERE.parent
 DEFAULT_SHARED = Path(os.environ.get("UNMANGLE_SHARED", ROOT.parent / "shared"))
 DEFAULT_WORK = ROOT / "work_data"
 RESULTS = HERE / "results" / "finetune.md"
 MLQE = Path("corpus/mlqe_pe_xx_en")
-UNGDC = Path("corpus/ungdc_en_1992_2024/ungdc_en_1992_2024.jsonl.gz")
 #: lines at the end of each MLQE-PE train language pair that calibration uses (never trained on)
 CALIBRATION_TAIL = 200
-
-#: The synthetic domain: (real name in the UN text, invented clean name, its consistent rendering).
-#: Each occurrence of the real name (longest alternative first) becomes the invented name on the
-#: clean side and the rendering on the corrupted side. Renderings imitate what MT and spinners do
-#: to unknown names: split into sound-alike English words, or translated word by word.
-PLANTED: tuple[tuple[str, str, str], ...] = (
-    ("the World Bank|World Bank", "Veltrona", "Belt Throne"),
-    ("António Guterres|Antonio Guterres", "Okonkwo Adeyemi", "Okon Kwo Adey Emi"),
-    ("Security Council", "Kestrel Council", "Falcon Council"),
-    ("Paris Agreement", "Lisvane Accord", "Lease Vane Accord"),
-    ("Sustainable Development Goals", "Brightwater Goals", "Light Water Goals"),
-    ("Human Rights Council", "Halvorsen Council", "Half Orson Council"),
-    ("Afghanistan", "Drevania", "Drive Anya"),
-    ("Syria", "Quessara", "Quest Sara"),
-    ("Ukraine", "Marisova", "Mary Sofa"),
-    ("Yemen", "Ostrevia", "East Revia"),
-)
-_SLOTS = {real: clean for reals, clean, _ in PLANTED for real in reals.split("|")}
-_SLOT_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(r) for r in sorted(_SLOTS, key=len, reverse=True))
-                      + r")(?![\w-])")
-_RENDER = {clean: rendered for _, clean, rendered in PLANTED}
-_CLEAN_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(c) for c in _RENDER) + r")(?![\w-])")
-
 
 def log(msg: str) -> None:
     print(f"[finetune_demo] {msg}", file=sys.stderr, flush=True)
@@ -103,13 +83,6 @@ def rel(path: Path) -> str:
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
-
-
-def read_jsonl_gz(path: Path) -> Iterator[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
 
 
 def write_pairs(path: Path, pairs: Sequence[tuple[str, str]], extra: Sequence[dict] | None = None) -> Path:
@@ -193,21 +166,22 @@ def recalibrate(model_dir: Path, shared: Path, args: argparse.Namespace) -> tupl
         shutil.rmtree(target)
     shutil.copytree(model_dir, target)
     cmd = [sys.executable, rel(HERE / "calibrate_model.py"), rel(target)]
-    if shared.resolve() != (ROOT.parent / "shared").resolve():  # calibrate_model.py's default
-        cmd += ["--shared", str(shared)]
-    cmd += ["--synthetic", str(args.cal_synthetic), "--mlqe-per-pair", str(args.cal_mlqe_per_pair),
-           "--detect", args.cal_detect, f"--margins={args.cal_margins}", "--write"]
+    cmd += ["--synthetic", str(args.cal_synthetic), "--per-group", str(args.cal_mlqe_per_pair),
+            "--clean", "300", "--min-probability", args.cal_detect, f"--min-evidence={args.cal_margins}",
+            "--gains", "0,2,4", "--detector-weights", "0,0.5,1", "--frequency-weights", "0,0.5,1",
+            "--write", "--no-progress"]
     shown = "python " + " ".join(cmd[1:])
     log(f"running: {shown}")
     t0 = time.monotonic()
-    done = subprocess.run(cmd, cwd=ROOT, text=True, capture_output=True)
+    done = subprocess.run(cmd, cwd=ROOT, text=True, capture_output=True,
+                          env={**os.environ, "UNMANGLE_SHARED": str(shared)})
     if done.returncode != 0:
         sys.exit(f"calibration failed:\n{done.stderr[-3000:]}")
     meta = json.loads((target / "unmangle.json").read_text(encoding="utf-8"))["inference"]
     chosen = meta["extra"]["calibration"]["chosen"]
     return target, shown, {"seconds": round(time.monotonic() - t0, 1),
-                           "detect_threshold": meta["detect_threshold"],
-                           "rewrite_margin": meta["rewrite_margin"],
+                           "min_probability": meta["min_probability"],
+                           "min_evidence": meta["min_evidence"],
                            "found": chosen is not None}
 
 
@@ -362,88 +336,6 @@ def mlqe_demo(args: argparse.Namespace, data_dir: Path) -> dict:
 
 # -- demo 2: synthetic domain with planted renderings -------------------------------------------
 
-def un_sentences(shared: Path, first: int, last: int, min_chars: int = 40,
-                 max_chars: int = 300) -> tuple[list[str], list[str]]:
-    """Sentences of the speeches of ``first``..``last``: (naming a slot, naming none)."""
-    from unmangle.textspans import sentences
-
-    named, other = [], []
-    for record in read_jsonl_gz(shared / UNGDC):
-        if not first <= record["year"] <= last:
-            continue
-        for para in record["text"].split("\n"):
-            for span in sentences(para):
-                if min_chars <= len(span.text) <= max_chars:
-                    (named if _SLOT_RE.search(span.text) else other).append(span.text)
-    return named, other
-
-
-def sample_by_name(named: list[str], per_name: int, rng: random.Random) -> list[str]:
-    """Up to ``per_name`` sentences for each planted name (a sentence counts for its first slot)."""
-    by: dict[str, list[str]] = defaultdict(list)
-    for s in named:
-        by[_SLOTS[_SLOT_RE.search(s).group(1)]].append(s)
-    out = []
-    for _, clean, _ in PLANTED:
-        pool = by.get(clean, [])
-        out += rng.sample(pool, min(per_name, len(pool)))
-    return out
-
-
-def plant(real_text: str, corruptor, key: int) -> tuple[str, str]:
-    """(corrupted, clean): names swapped for invented ones, rendered and noised on the source side."""
-    clean = _SLOT_RE.sub(lambda m: _SLOTS[m.group(1)], real_text)
-    rendered = _CLEAN_RE.sub(lambda m: _RENDER[m.group(1)], clean)
-    return corruptor.corrupt_sentence(rendered, key=key).source, clean
-
-
-def planted_counts(sources: Sequence[str], outputs: Sequence[str], targets: Sequence[str]) -> dict:
-    """Per invented name: renderings in the inputs and how many the output turned into the name.
-
-    A rendering counts as restored when it left the text and the invented name took its place
-    (counted per sentence, so a name written elsewhere in the sentence does not count twice).
-    """
-    counts = {clean: {"present": 0, "restored": 0} for _, clean, _ in PLANTED}
-    for s, o, t in zip(sources, outputs, targets):
-        for clean in set(_CLEAN_RE.findall(t)):
-            rendered = _RENDER[clean]
-            present = s.count(rendered)
-            gone = present - o.count(rendered)
-            came = o.count(clean) - s.count(clean)
-            counts[clean]["present"] += present
-            counts[clean]["restored"] += max(0, min(gone, came))
-    total = {"present": sum(c["present"] for c in counts.values()),
-             "restored": sum(c["restored"] for c in counts.values())}
-    return {"total": total, "by_name": counts}
-
-
-def flagged_renderings(texts: Sequence[str], model_dir: Path) -> dict:
-    """Rendering occurrences the model's detector flags whole, at the model's own detect threshold.
-
-    ``texts`` are what the neural stage sees (the deterministic stages' output). An occurrence is
-    flagged when every word of it lies inside a span :meth:`NeuralStage.detect` reports.
-    """
-    from unmangle.neural.stage import NeuralStage
-
-    stage = NeuralStage.from_dir(model_dir)
-    counts = {clean: {"present": 0, "flagged": 0} for _, clean, _ in PLANTED}
-    for text in texts:
-        found = [(m, clean) for _, clean, rendered in PLANTED
-                 for m in re.finditer(rf"(?<![\w-]){re.escape(rendered)}(?![\w-])", text)]
-        if not found:
-            continue
-        spans = [(f.start, f.end) for f in stage.detect(text)]
-        for m, clean in found:
-            words = [w.span() for w in re.finditer(r"\S+", m.group())]
-            whole = all(any(a <= m.start() + ws and m.start() + we <= b for a, b in spans)
-                        for ws, we in words)
-            counts[clean]["present"] += 1
-            counts[clean]["flagged"] += whole
-    total = {"present": sum(c["present"] for c in counts.values()),
-             "flagged": sum(c["flagged"] for c in counts.values())}
-    return {"threshold": stage.inference.detect_threshold, "total": total, "by_name": counts}
-
-
 def synthetic_demo(args: argparse.Namespace, data_dir: Path) -> dict:
     from unmangle import Repairer
     from unmangle.corrupt import CorruptionConfig, Corruptor
@@ -475,7 +367,7 @@ def synthetic_demo(args: argparse.Namespace, data_dir: Path) -> dict:
     result, systems = evaluate_demo("synthetic", inputs, refs, ids, train, eval_path, out,
                                     args.steps or args.synthetic_steps, args)
     result["planted"] = {name: planted_counts(inputs, outs, refs) for name, outs in systems.items()}
-    from unmangle.neural.model_dir import resolve_model_dir
+    from unmangle.model_folder import resolve_model_dir
 
     neural_models = {"base model (before)": Path(resolve_model_dir("default")), "fine-tuned (after)": out}
     if "fine-tuned, re-calibrated" in systems:
@@ -507,169 +399,6 @@ def synthetic_demo(args: argparse.Namespace, data_dir: Path) -> dict:
         "clean": f"the clean side of the first {len(clean)} evaluation sentences",
     }
     return result
-
-
-# -- the results file ---------------------------------------------------------------------------
-
-def fmt_harm(h: dict | None) -> str:
-    if not h or not h.get("n"):
-        return "-"
-    return f"{h['share']:.1%} of {h['n']}"
-
-
-def system_table(result: dict, extra_cols: dict[str, dict[str, str]] | None = None) -> list[str]:
-    extra_cols = extra_cols or {}
-    head = ("| system | chrF | TER | edit P | edit R | edit F0.5 | sentences changed | "
-            "no harm (pairs already correct) |" + "".join(f" {c} |" for c in extra_cols))
-    lines = [head, "|---" + "|---:" * (7 + len(extra_cols)) + "|"]
-    for name, s in result["systems"].items():
-        cells = [f"{s['chrf']:.2f}", f"{s['ter']:.2f}", f"{s['precision']:.3f}", f"{s['recall']:.3f}",
-                 f"{s['f0.5']:.3f}", f"{s['changed']} of {result['eval_pairs']}", fmt_harm(s["no_harm"])]
-        cells += [col.get(name, "-") for col in extra_cols.values()]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return lines
-
-
-def summary_line(result: dict) -> str:
-    """One sentence with the before/after change, generated from the numbers."""
-    sy = result["systems"]
-    ident, base, tuned = sy["leave alone (identity)"], sy["base model (before)"], sy["fine-tuned (after)"]
-    text = (f"**In short:** fine-tuning moved TER from {base['ter']:.2f} to {tuned['ter']:.2f} "
-            f"(leave alone: {ident['ter']:.2f}), chrF from {base['chrf']:.2f} to {tuned['chrf']:.2f}, "
-            f"edit F0.5 from {base['f0.5']:.3f} to {tuned['f0.5']:.3f}; the pipeline changed "
-            f"{base['changed']} then {tuned['changed']} of {result['eval_pairs']} inputs.")
-    if "flagged" in result:
-        fb, ft = result["flagged"]["base model (before)"], result["flagged"]["fine-tuned (after)"]
-        pb, pt = result["planted"]["base model (before)"], result["planted"]["fine-tuned (after)"]
-        text += (f" Planted renderings flagged whole by the detector: {fb['total']['flagged']} then "
-                 f"{ft['total']['flagged']} of {ft['total']['present']}; restored to the invented "
-                 f"name: {pb['total']['restored']} then {pt['total']['restored']}.")
-    return text
-
-
-def training_lines(result: dict) -> list[str]:
-    t = result["training"]
-    fe = t.get("final_eval") or {}
-    lines = [
-        f"Run: `{result['run']['command']}` on {result['run']['date']}"
-        + (f"; scored again without training by `{result['run']['rescored']['command']}` on "
-           f"{result['run']['rescored']['date']}" if result["run"].get("rescored") else "") + ".  ",
-        f"Command (run by the script through `unmangle.cli.main`): `{result['command']}`",
-        "",
-        f"Training: {result['train_pairs']:,} pairs, {t['steps']} steps at batch "
-        f"{result['batch_size']} ({t['examples_seen']:,} examples of each kind seen), "
-        f"{t['seconds']:.0f} s of training on {t['device_name']}"
-        + (f" (stopped by the {result['time_budget']:.0f} s budget before the {result['steps_requested']} "
-           "steps asked for)" if t["steps"] < result["steps_requested"] else "")
-        + "; the whole command, scoring "
-        f"before and after included, took {result['wall_seconds']:.0f} s.",
-    ]
-    if t.get("history"):
-        lines.append("Held-out evaluations during training (the command evaluates every steps/5 steps; "
-                     "their time counts in the training seconds): " + ", ".join(
-                         f"step {h['step']} at {h['seconds']:.0f} s (detector recall {h['det_recall']:.2f})"
-                         for h in t["history"]) + ".  ")
-    if fe:
-        lines.append(f"Held-out rows of the training pairs after training: detector precision "
-                     f"{fe['det_precision']:.3f}, recall {fe['det_recall']:.3f}; rewriter token "
-                     f"accuracy {fe['rw_token_acc']:.3f}, exact {fe['rw_exact']:.3f}.")
-    recal = result.get("recalibration")
-    if recal:
-        lines += ["", f"Re-calibrated ({recal['reason']}): `{recal['command']}` "
-                      f"({recal['seconds']:.0f} s) chose detect threshold {recal['detect_threshold']}, "
-                      f"rewrite margin {recal['rewrite_margin']}"
-                  + ("" if recal["found"] else " (no setting met the no-harm and TER conditions, so "
-                     "calibration switched the rewriter off)") + "."]
-    elif result.get("neural_made_no_edit"):
-        lines += ["", "The fine-tuned model made no edit beyond the deterministic stages and was "
-                      "not re-calibrated (run with `--recalibrate auto` or `always`)."]
-    return lines
-
-
-def example_lines(result: dict) -> list[str]:
-    lines = []
-    for key, title in (("examples", "fine-tuned model"), ("examples_recalibrated", "re-calibrated model")):
-        rows = result.get(key)
-        if rows is None:
-            continue
-        if not rows:
-            lines += ["", f"The {title} changed nothing beyond the deterministic stages."]
-            continue
-        lines += ["", f"First edits of the {title} beyond the deterministic stages (three words of "
-                      "context; right = the reference makes the same edit):", ""]
-        lines += [f"- `{r['id']}`: `{r['edit']}` ({'right' if r['reference_edit'] else 'wrong'})"
-                  for r in rows]
-    return lines
-
-
-def render(results: dict) -> str:
-    env = results["environment"]
-    lines = [
-        "# Fine-tuning: before and after (`unmangle finetune`)",
-        "",
-        f"Reproduce: `{results['command']}` (both demos; each section names the run it comes from)  ",
-        f"Machine: {env['nproc']} CPU cores ({env['cpu']}), {env.get('memory_gb')} GB RAM; shared with "
-        f"other jobs, so times are rough; torch on {env.get('torch_threads')} thread(s). torch {env['versions'].get('torch')}, transformers "
-        f"{env['versions'].get('transformers')}, sacrebleu {env['versions'].get('sacrebleu')}.  ",
-        "Base model: `models/unmangle-base` (14M-parameter T5, thresholds from its own calibration). "
-        "Every row is the full pipeline (deterministic stages, then the neural stage) unless its name "
-        "says otherwise; all rows of a table score the same evaluation pairs. Edit P/R/F0.5 are "
-        "word-level edits against the reference; no harm is the share of pairs whose input already "
-        "equals the reference that stay unchanged.",
-        "",
-    ]
-    if "mlqe" in results:
-        r = results["mlqe"]
-        lines += ["## 1. MLQE-PE: train -> dev", "", f"Training pairs: {r['data']['train']}.  ",
-                  f"Evaluation: {r['data']['eval']}.  ",
-                  "The base model was itself trained on these MLQE-PE train pairs (less the same "
-                  "calibration lines), so this measures a little more training on data it has seen, at "
-                  "a fine-tuning learning rate.", ""]
-        lines += training_lines(r) + ["", summary_line(r), ""] + system_table(r)
-        names = list(r["systems"])
-        lines += ["", "TER per language pair (lower is better; sentences changed in brackets):", "",
-                  "| pair | n | " + " | ".join(names) + " |", "|---|---:" + "|---:" * len(names) + "|"]
-        for pair, row in sorted(r["per_group"].items()):
-            lines.append(f"| {pair} | {row['n']} | " + " | ".join(
-                f"{row[n]['ter']:.2f} ({row[n]['changed']})" for n in names) + " |")
-        lines += example_lines(r) + [""]
-    if "synthetic" in results:
-        r = results["synthetic"]
-        planted = ", ".join(f"{p['clean']} -> \"{p['rendered']}\" (replacing {p['replaces']})"
-                            for p in r["data"]["planted"])
-        lines += ["## 2. Synthetic domain with planted entity renderings (UN speeches)", "",
-                  f"Planted names ({len(r['data']['planted'])}): {planted}. Each real name in a sentence "
-                  "is replaced by its invented name on the clean side and by the rendering on the "
-                  "corrupted side, which then gets the corruption generator's news-preset noise "
-                  "(that noise damages a rendering now and then, so fewer renderings are present "
-                  "than planted).", "",
-                  f"Training pairs: {r['data']['train']}.  ", f"Evaluation: {r['data']['eval']}.  ",
-                  f"No harm on clean text: {r['data']['clean']}.  ",
-                  "A rendering counts as flagged when the neural stage's detector marks every word of "
-                  "it at that model's own threshold, in the text the deterministic stages hand on; "
-                  "as restored when it is gone from the output and the invented name stands instead.",
-                  ""]
-        lines += training_lines(r) + ["", summary_line(r), ""]
-        restored = {n: f"{p['total']['restored']} of {p['total']['present']}" for n, p in r["planted"].items()}
-        flagged = {n: f"{f['total']['flagged']} of {f['total']['present']} (p >= {f['threshold']})"
-                   for n, f in r.get("flagged", {}).items()}
-        clean = {n: fmt_harm(h) for n, h in r["clean_no_harm"].items()}
-        lines += system_table(r, {"planted renderings flagged by the detector": flagged,
-                                  "planted renderings restored": restored,
-                                  "clean sentences unchanged": clean})
-        names = list(r.get("flagged", {}))
-        lines += ["", "Per planted name: renderings present in the evaluation inputs, how many the "
-                      "detector flags whole, and how many the output restores to the invented name "
-                      "(flagged / restored):", "",
-                  "| name | rendering | present | " + " | ".join(names) + " |",
-                  "|---|---|---:" + "|---:" * len(names) + "|"]
-        for p in r["data"]["planted"]:
-            cells = [f"{r['flagged'][n]['by_name'][p['clean']]['flagged']} / "
-                     f"{r['planted'][n]['by_name'][p['clean']]['restored']}" for n in names]
-            present = r["planted"]["leave alone (identity)"]["by_name"][p["clean"]]["present"]
-            lines.append(f"| {p['clean']} | {p['rendered']} | {present} | " + " | ".join(cells) + " |")
-        lines += example_lines(r) + [""]
-    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

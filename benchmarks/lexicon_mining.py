@@ -42,7 +42,7 @@ from unmangle.bench.excerpt import change_spans, excerpt
 from unmangle.corrupt import CorruptionConfig, Corruptor
 from unmangle.detok import detokenize
 from unmangle.lexicon import Lexicon
-from unmangle.mining import MiningReport, mine_lexicon, mined_lexicon
+from unmangle.lexicon.mining import MiningReport, mine_lexicon, mined_lexicon
 from unmangle.textspans import sentences
 
 HERE = Path(__file__).resolve().parent

@@ -37,7 +37,7 @@ from unmangle.lexicon import Lexicon
 from unmangle.lexicon.casing import adapt_case, fold_form, keep_spacing
 from unmangle.lexicon.context import context_allows
 from unmangle.lexicon.entry import OWN_CASE_KINDS
-from unmangle.lexicon.pps import read_pps
+from unmangle.lexicon.tortured import read_pps
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SHARED = Path(os.environ.get("UNMANGLE_SHARED", HERE.parent.parent / "shared"))

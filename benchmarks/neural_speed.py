@@ -41,8 +41,8 @@ if config != "import-torch":
     from unmangle import Repairer
     repairer = Repairer(fast=(config == "fast"), precision="int8" if config == "full-int8" else "bf16")
     if config == "rewrite-all":
-        neural = [s for s in repairer.stages if s.name == "neural"][0]
-        neural.inference.detect_threshold = 0.0
+        repairer = Repairer(stages=[s.with_settings(min_probability=0.0) if s.name == "neural" else s
+                                    for s in repairer.stages])
 t_load = time.perf_counter()
 docs = json.load(open(path, encoding="utf-8"))
 words = sum(len(d.split()) for d in docs)
@@ -61,7 +61,7 @@ print(json.dumps({"import_s": t_import - t0, "load_s": t_load - t0, "words": wor
 def make_docs(shared: Path, words: int, seed: int) -> list[str]:
     sys.path.insert(0, str(ROOT / "src"))
     from unmangle.corrupt import CorruptionConfig, Corruptor
-    from unmangle.neural.data import read_clean_texts
+    from unmangle.training.data import read_clean_texts
 
     corruptor = Corruptor(CorruptionConfig.preset("news"), seed=seed)
     docs, total, buf = [], 0, []

@@ -39,7 +39,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO / "src"))  # run from a checkout without installing
 
 from unmangle.bench import build_systems, plot, run_benchmark, to_markdown, write_json  # noqa: E402
-from unmangle.bench.report import load_result, write_atomic  # noqa: E402
+from unmangle.bench.report import load_result# noqa: E402
+from unmangle.atomic import write_text_atomic as write_atomic# noqa: E402
 from unmangle.pairs import Pair, read_pairs  # noqa: E402
 
 SUITES = ("mlqe", "synthetic", "clean", "seed")

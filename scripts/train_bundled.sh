@@ -7,7 +7,10 @@
 # mlqe_train.jsonl.gz (MLQE-PE xx-en *train* pairs, fields mt/pe, less 200 lines per language pair
 # kept aside for threshold calibration). OUT_DIR receives the model folder (with the trigram model
 # ngram.npz, counted from the same text) and the training log. Calibrate it afterwards:
-#   python benchmarks/calibrate_model.py OUT_DIR/unmangle-base --write
+#   unmangle calibrate OUT_DIR/unmangle-base --clean-corpus DATA_DIR/ungdc.jsonl.gz \
+#       --pairs mlqe_pe_xx_en.train.jsonl.gz --write
+#   (the full MLQE-PE train file: its last 200 lines per pair are the held-out ones;
+#   benchmarks/calibrate_model.py OUT_DIR/unmangle-base --write does this on ../shared)
 # Sizes come from the environment so the same recipe runs small on a CPU:
 #   MODEL_SIZE (small)  PARAGRAPHS (400000)  BATCH (2048)  LR (1e-2)  WARMUP (100)
 #   BUDGET seconds (390)  WORKERS (15)  EXTRA (more train options, e.g. --no-scale-parameter)

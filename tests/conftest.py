@@ -49,10 +49,11 @@ def tiny_model_dir(tmp_path_factory):
     Its thresholds accept every candidate, so tests exercise the whole rewrite path.
     """
     pytest.importorskip("sentencepiece")
-    from unmangle.neural.data import ExampleSettings, tokenise_pairs
-    from unmangle.neural.model import InferenceSettings, ModelSettings
-    from unmangle.neural.tokenizer import build_tokenizer
-    from unmangle.neural.train import TrainSettings, export_model, new_model, train
+    from unmangle.training.data import ExampleSettings, tokenise_pairs
+    from unmangle.model_folder import InferenceSettings
+    from unmangle.training.model import ModelSettings
+    from unmangle.training.tokenizer import build_tokenizer
+    from unmangle.training.train import TrainSettings, export_model, new_model, train
 
     root = tmp_path_factory.mktemp("model")
     tok_dir = root / "tok"
@@ -64,6 +65,6 @@ def tiny_model_dir(tmp_path_factory):
                     root / "work", log=lambda *_: None)
     assert summary["steps"] == 6
     out = root / "model"
-    export_model(model, tok_dir, out, InferenceSettings(detect_threshold=0.0, rewrite_margin=-1e9),
+    export_model(model, tok_dir, out, InferenceSettings(min_probability=0.0, min_evidence=-1e9),
                  {"test": True})
     return out, root

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from unmangle import Repairer, apply_edits
-from unmangle.neural.model_dir import check_model_dir
+from unmangle.model_folder import check_model_dir
 from unmangle.resources import bundled_model_dir
 
 MODEL = bundled_model_dir()

@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("sentencepiece")
 
 from conftest import TINY_PAIRS
-from unmangle.neural.calibrate import CalibrationRow, calibrate
+from unmangle.training.calibrate import CalibrationRow, calibrate
 from unmangle.neural.stage import NeuralStage
 
 
@@ -52,14 +52,14 @@ def test_parts_of_a_set_are_checked_alone_and_pooled_for_f05():
 def test_calibrate_tries_the_whole_grid_and_restores_the_stage(tiny_model_dir):
     out, _ = tiny_model_dir
     stage = NeuralStage.from_dir(out)
-    before = stage.inference.detect_threshold
+    before = stage.settings
     sets = {"pairs": TINY_PAIRS[:6], "clean": [(t, t) for _, t in TINY_PAIRS[:4]]}
-    best, rows = calibrate(stage, sets, detect_thresholds=[0.3, 0.9], margins=[0.0, 1e9], gains=[0.0, 2.0],
+    best, rows = calibrate(stage, sets, min_probabilities=[0.3, 0.9], margins=[0.0, 1e9], gains=[0.0, 2.0],
                            frequency_weights=[0.0, 1.0], progress=False)
     # no n-gram model here: one gain value and one frequency weight per (detect, margin)
     assert len(rows) == 4 and all(r.frequency_weight == 0.0 for r in rows)
-    assert stage.inference.detect_threshold == before
+    assert stage.settings is before and stage.settings.min_probability not in (0.3, 0.9)
     # an unreachable margin changes nothing, so it is always safe
-    safe = [r for r in rows if r.rewrite_margin == 1e9]
+    safe = [r for r in rows if r.min_evidence == 1e9]
     assert all(r.ok(0.99) for r in safe)
     assert best is not None and best.ok(0.99)

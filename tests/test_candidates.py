@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from unmangle.candidates import Alternative, alternatives, apply_alternative
-from unmangle.neural.examples import chunks
+from unmangle.alternatives import Alternative, alternatives, apply_alternative
+from unmangle.textspans import chunks
 
 
 def _results(sentence: str, **kw) -> dict[str, str]:

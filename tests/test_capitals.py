@@ -114,7 +114,7 @@ def test_a_damaged_ngram_file_names_the_model_folder(tmp_path):
     import shutil
 
     from unmangle import Repairer
-    from unmangle.neural.model_dir import ModelFolderError
+    from unmangle.model_folder import ModelFolderError
     from unmangle.resources import bundled_model_dir
 
     model = bundled_model_dir()

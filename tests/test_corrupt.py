@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from unmangle.corrupt import (CATEGORIES, ConfigError, CorruptedPair, CorruptionConfig, Corruptor,
                               PairError, Span, iter_training_pairs)
-from unmangle.corrupt.pairs import inside_word
+from unmangle.corrupt.labelled import inside_word
 
 # Invented news text with names, curly quotes, money and hyphenated words for every family to act on.
 NEWS = (

@@ -10,8 +10,8 @@ import pytest
 from conftest import TINY_PAIRS
 from unmangle.cli import main
 from unmangle.detection import detect
-from unmangle.finetuning import FinetuneError, finetune_from_files
-from unmangle.neural.model_dir import check_model_dir
+from unmangle.training.finetune import FinetuneError, finetune_from_files
+from unmangle.model_folder import check_model_dir
 
 
 def _write_pairs(path: Path, pairs) -> Path:
@@ -40,7 +40,7 @@ def test_finetune_failure_leaves_no_half_written_folder(tiny_model_dir, tmp_path
     base, _ = tiny_model_dir
     train = _write_pairs(tmp_path / "train.jsonl", TINY_PAIRS)
     out = tmp_path / "tuned"
-    import unmangle.neural.model as model_module
+    import unmangle.training.model as model_module
 
     def broken_save(self, out_dir, **kwargs):
         (Path(out_dir) / "config.json").write_text("{}")

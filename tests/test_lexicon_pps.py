@@ -9,7 +9,7 @@ import pytest
 
 from unmangle.cli import main
 from unmangle.lexicon import Lexicon, LexiconError, load_pps
-from unmangle.lexicon.pps import parse_query, read_pps
+from unmangle.lexicon.tortured import parse_query, read_pps
 
 CSV = '''tortured_phrase,expected_phrase,num_papers
 """counterfeit consciousness""",artificial intelligence,"5,000"

@@ -10,7 +10,7 @@ import pytest
 
 from unmangle.cli import main
 from unmangle.lexicon import Lexicon
-from unmangle.mining import MiningReport, mine_lexicon, mined_lexicon, read_clean_corpus
+from unmangle.lexicon.mining import MiningReport, mine_lexicon, mined_lexicon, read_clean_corpus
 
 TEMPLATES = [
     "Shares of {E} rose after the {A} app was cleared by regulators.",

@@ -10,8 +10,8 @@ import pytest
 pytest.importorskip("sentencepiece")
 
 from unmangle import Repairer, apply_edits
-from unmangle.neural.model import NGRAM_FILE
-from unmangle.neural.model_dir import ModelFolderError
+from unmangle.model_folder import NGRAM_FILE
+from unmangle.model_folder import ModelFolderError
 from unmangle.neural.stage import NeuralStage, Option, RegionChoice, choose_edits
 from unmangle.ngram import NgramLM
 
@@ -71,8 +71,8 @@ def model_with_ngram(tiny_model_dir, tmp_path_factory):
 def test_stage_loads_the_ngram_model_and_proposes_rule_made_fixes(model_with_ngram):
     stage = NeuralStage.from_dir(model_with_ngram)
     assert stage.lm is not None
-    stage.inference.lm_min_gain = 0.0  # the tiny model's thresholds accept everything else
-    choices = stage.choices_many([SENTENCE])[0]
+    # the tiny model's thresholds accept everything else
+    choices = stage.choices_many([SENTENCE], min_gain=0.0)[0]
     kinds = {o.kind for c in choices for o in c.options}
     assert kinds & {"substitute", "delete", "insert", "swap", "undouble"}
     assert all(o.gain is not None for c in choices for o in c.options)
@@ -91,7 +91,7 @@ def test_damaged_ngram_file_is_named(model_with_ngram, tmp_path):
 def test_finetuned_folder_keeps_the_ngram_model(model_with_ngram, tmp_path):
     import json
 
-    from unmangle.finetuning import finetune_from_files
+    from unmangle.training.finetune import finetune_from_files
 
     train = tmp_path / "train.jsonl"
     train.write_text("".join(json.dumps({"source": s, "target": t}) + "\n" for s, t in TINY_PAIRS),
@@ -106,11 +106,11 @@ def test_words_the_ngram_model_never_saw_earn_no_gain_when_removed(model_with_ng
     stage = NeuralStage.from_dir(model_with_ngram)
     sentence = "The talks were held in Zorblax."
     at = sentence.index(" Zorblax")
-    gone = stage._lm_gains(sentence, [(at, at + 8, " Geneva")])[0]
+    gone = stage.lm_gains(sentence, [(at, at + 8, " Geneva")])[0]
     assert gone <= 0.0  # "Zorblax" would vanish: the n-gram model cannot judge that
     doubled = "The talks were held in Zorblax Zorblax."
     at = doubled.rindex(" Zorblax")
-    assert stage._lm_gains(doubled, [(at, at + 8, "")])[0] > 0  # the word stays: undoubling counts
+    assert stage.lm_gains(doubled, [(at, at + 8, "")])[0] > 0  # the word stays: undoubling counts
 
 
 def test_detector_weight_adds_the_detectors_log_odds():
@@ -143,8 +143,7 @@ def test_frequency_weight_discounts_a_preference_for_commoner_words():
 
 def test_stage_options_carry_their_frequency_shift(model_with_ngram):
     stage = NeuralStage.from_dir(model_with_ngram)
-    stage.inference.lm_min_gain = 0.0
-    options = [o for c in stage.choices_many([SENTENCE])[0] for o in c.options]
+    options = [o for c in stage.choices_many([SENTENCE], min_gain=0.0)[0] for o in c.options]
     assert options
     for o in options:
         old = SENTENCE[o.start:o.end]

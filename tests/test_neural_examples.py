@@ -7,7 +7,9 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unmangle.neural.examples import KEEP, build_examples, chunks, diff_regions, mark, token_labels
+from unmangle.neural.tokenizer import KEEP, mark
+from unmangle.training.examples import build_examples, diff_regions, token_labels
+from unmangle.textspans import chunks
 
 WORDS = ["the", "a", "Tencent", "Tennessee", "said", ",", ".", "billion", "$", "35", "of", "“", "”"]
 
@@ -69,7 +71,7 @@ def _keep_spans(source, target, seed, **kw):
 
 
 def test_keep_negatives_can_favour_content_words():
-    from unmangle.neural.examples import is_content_word
+    from unmangle.training.examples import is_content_word
 
     s = t = "The females of the herd stay with it in the dry season of the year."
     uniform = [w for seed in range(300) for w in _keep_spans(s, t, seed)]

@@ -11,12 +11,12 @@ pytest.importorskip("sentencepiece")
 
 from unmangle import Repairer, apply_edits
 from unmangle.bench.environment import cpu_has_amx
-from unmangle.neural.data import ExampleSettings, tokenise_pairs
-from unmangle.neural.model import UnmangleModel
-from unmangle.neural.model_dir import ModelFolderError, check_model_dir
+from unmangle.training.data import ExampleSettings, tokenise_pairs
+from unmangle.training.model import UnmangleModel
+from unmangle.model_folder import ModelFolderError, check_model_dir
 from unmangle.neural.stage import NeuralStage
-from unmangle.neural.tokenizer import load_tokenizer
-from unmangle.neural.train import TrainSettings, train
+from unmangle.training.tokenizer import load_tokenizer
+from unmangle.training.train import TrainSettings, train
 
 from conftest import TINY_PAIRS as PAIRS
 
@@ -157,7 +157,7 @@ def test_bf16_scores_are_close_to_fp32(tiny_model_dir):
     fp32 = NeuralStage.from_dir(out, precision="fp32")
     bf16 = NeuralStage.from_dir(out, precision="bf16")
     items = [(s, 0, s.index(" "), "The") for s in _BATCH_SENTENCES]
-    assert bf16._margins(items) == pytest.approx(fp32._margins(items), abs=0.5)
+    assert bf16.rewriter.margins(items) == pytest.approx(fp32.rewriter.margins(items), abs=0.5)
 
 
 @pytest.mark.skipif(cpu_has_amx(), reason="on CPUs with AMX, oneDNN's bf16 kernels round differently "
@@ -168,12 +168,12 @@ def test_bf16_scores_are_batch_independent(tiny_model_dir):
     out, _ = tiny_model_dir
     bf16 = NeuralStage.from_dir(out, precision="bf16")
     items = [(s, 0, s.index(" "), "The") for s in _BATCH_SENTENCES]
-    together = bf16._margins(items)
-    alone = [bf16._margins([item])[0] for item in items]
+    together = bf16.rewriter.margins(items)
+    alone = [bf16.rewriter.margins([item])[0] for item in items]
     # to rounding (float sums over padded keys); int8's per-batch input scale moves these by ~0.1
     assert together == pytest.approx(alone, abs=1e-3)
-    probs = [p for scored in bf16._chunk_scores(_BATCH_SENTENCES) for *_, p in scored]
-    probs_alone = [p for s in _BATCH_SENTENCES for *_, p in bf16._chunk_scores([s])[0]]
+    probs = [p for scored in bf16.detector.chunk_scores(_BATCH_SENTENCES) for *_, p in scored]
+    probs_alone = [p for s in _BATCH_SENTENCES for *_, p in bf16.detector.chunk_scores([s])[0]]
     assert probs == pytest.approx(probs_alone, abs=1e-4)
 
 
@@ -207,7 +207,7 @@ def test_greedy_scores_equal_scoring_its_output_afterwards(tiny_model_dir):
     teacher-forced scoring of the same tokens gives."""
     import torch
 
-    from unmangle.neural.examples import mark
+    from unmangle.neural.tokenizer import mark
 
     out, _ = tiny_model_dir
     stage = NeuralStage.from_dir(out, precision="fp32")
@@ -216,10 +216,11 @@ def test_greedy_scores_equal_scoring_its_output_afterwards(tiny_model_dir):
                  "The the company said it would appeal the ruling."]
     marked = [mark(s, 0, s.index(" ", 5), 40) for s in sentences]
     with torch.inference_mode():
-        hidden, mask = stage._encode(marked)
-        cands, scores = stage.model.greedy(hidden, mask, 8, tok.eos_token_id, tok.pad_token_id,
-                                           banned=stage.keep_id)
-        expected = stage._sequence_logprob(hidden, mask, cands)
+        rewriter = stage.rewriter
+        hidden, mask = rewriter.encode(marked)
+        cands, scores = rewriter.network.greedy(hidden, mask, 8, tok.eos_token_id, tok.pad_token_id,
+                                                banned=rewriter.keep_id)
+        expected = rewriter.sequence_logprob(hidden, mask, cands)
     finished = (cands == tok.eos_token_id).any(-1)
     assert finished.any()  # the end-of-sequence step is exercised
     assert torch.allclose(scores[finished], expected[finished], atol=1e-4)

@@ -6,7 +6,8 @@ import pytest
 
 pytest.importorskip("sentencepiece")
 
-from unmangle.neural.tokenizer import KEEP, MARKERS, SPAN_CLOSE, SPAN_OPEN, build_tokenizer, load_tokenizer
+from unmangle.neural.tokenizer import KEEP, MARKERS, SPAN_CLOSE, SPAN_OPEN
+from unmangle.training.tokenizer import build_tokenizer, load_tokenizer
 
 TRAIN_TEXT = [
     "Firms from Alibaba Group Holding Ltd. to Tencent Holdings Ltd. reported record profits.",

@@ -10,8 +10,8 @@ pytest.importorskip("sentencepiece")
 
 from conftest import TINY_PAIRS
 from unmangle.cli import main
-from unmangle.neural.model import NGRAM_FILE
-from unmangle.neural.model_dir import check_model_dir
+from unmangle.model_folder import NGRAM_FILE
+from unmangle.model_folder import check_model_dir
 from unmangle.ngram import NgramLM
 
 
@@ -88,7 +88,7 @@ def test_train_can_start_from_a_model_folder(corpora, tmp_path, capsys):
 def test_running_out_of_memory_saves_a_checkpoint_and_says_what_to_do(corpora, tmp_path, capsys, monkeypatch):
     import torch
 
-    from unmangle.neural.model import UnmangleModel
+    from unmangle.training.model import UnmangleModel
 
     clean, pairs = corpora
     real_loss = UnmangleModel.rewrite_loss

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -33,3 +34,29 @@ def write_text_atomic(target: str | Path, text: str, newline: str = "") -> None:
     """``Path.write_text`` in UTF-8 that never leaves a half-written file."""
     with replace_on_success(target) as tmp, open(tmp, "w", encoding="utf-8", newline=newline) as fh:
         fh.write(text)
+
+
+@contextlib.contextmanager
+def atomic_folder(target: str | Path) -> Iterator[Path]:
+    """Yield a scratch folder beside ``target``; on success it replaces ``target`` in one rename.
+
+    On an exception the scratch folder is removed and ``target`` (if it existed) is left as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield scratch
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    os.chmod(scratch, 0o755)
+    for path in scratch.rglob("*"):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(scratch, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

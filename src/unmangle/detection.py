@@ -1,16 +1,19 @@
 """``detect(text)``: suspicious spans with scores from the lexicon and the neural detector.
 
 Lexicon hits are known corruptions (score = the entry's confidence); model spans carry the
-detector's probability. Nothing is changed: this is the look-before-you-leap API.
+detector's probability. Nothing is changed: this is the look-before-you-leap API. The threshold is
+an argument of each call, never written into the shared stage, so threads can ask with different
+ones at once.
 """
 
 from __future__ import annotations
 
+import threading
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .neural.model_dir import resolve_model_dir
 from .pipeline import check_text
 
 
@@ -21,20 +24,37 @@ def _default_lexicon():
     return Lexicon.load_default()
 
 
-@lru_cache(maxsize=4)
-def _neural(model_dir: Path):
-    from .neural.stage import NeuralStage
-
-    return NeuralStage.from_dir(model_dir)
+_neural_stages: dict = {}
+_lock = threading.Lock()
 
 
-def detect(text: str, *, model: str | Path | None = "default", threshold: float | None = None,
-           lexicons: Iterable[str | Path] = ()) -> list:
-    """Flagged spans (``FlaggedSpan``: start, end, text, score, source), sorted by position."""
+def _neural(folder):
+    """One neural stage per model folder, built on first use and shared (it is only read)."""
+    with _lock:
+        stage = _neural_stages.get(folder.path)
+        if stage is None:
+            from .neural.stage import NeuralStage
+
+            stage = _neural_stages[folder.path] = NeuralStage.from_folder(folder)
+        return stage
+
+
+def detect(text: str, *, model: str | Path | None = "default", min_probability: float | None = None,
+           lexicons: Iterable[str | Path] = (), threshold: float | None = None) -> list:
+    """Flagged spans (``FlaggedSpan``: start, end, text, score, source), sorted by position.
+
+    ``min_probability``: the detector's cut-off (default: the model folder's calibrated value);
+    ``threshold`` is its deprecated name. ``model=None`` uses the lexicon alone.
+    """
     from .lexicon import Lexicon
-    from .neural.stage import FlaggedSpan
+    from .model_folder import resolve
+    from .neural.regions import FlaggedSpan
     from .stages.lexicon import LexiconStage
 
+    if threshold is not None:
+        warnings.warn("detect(threshold=) is deprecated; use min_probability=", DeprecationWarning, stacklevel=2)
+        if min_probability is None:
+            min_probability = threshold
     check_text(text)
     if not text.strip():
         return []
@@ -43,14 +63,7 @@ def detect(text: str, *, model: str | Path | None = "default", threshold: float 
         lexicon = lexicon.extended(Lexicon.from_file(path))
     spans = [FlaggedSpan(e.start, e.end, e.old, e.confidence, "lexicon")
              for e in LexiconStage(lexicon).propose(text)]
-    model_dir = resolve_model_dir(model)
-    if model_dir is not None:
-        stage = _neural(model_dir)
-        saved = stage.inference.detect_threshold
-        try:
-            if threshold is not None:
-                stage.inference.detect_threshold = threshold
-            spans += stage.detect(text)
-        finally:
-            stage.inference.detect_threshold = saved
+    folder = resolve(model)
+    if folder is not None:
+        spans += _neural(folder).detect(text, min_probability)
     return sorted(spans, key=lambda s: (s.start, s.end))

@@ -2,28 +2,42 @@
 
 Data flow: ``text -> Document -> stage.propose(doc.text) -> doc.apply(edits) -> ... -> RepairResult``.
 Every stage sees the text as the stages before it left it; every edit is reported against the
-caller's original input.
+caller's original input. Which stages run, and in what order, comes from the stage registry
+(:mod:`unmangle.stages.base`); what they are built with comes from one frozen
+:class:`~unmangle.settings.RepairSettings`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Sequence
 
 from .document import Document
 from .edits import Edit
-from .stages.base import Stage
+from .settings import RepairSettings
+from .stages.base import Stage, as_stage, stage_specs
 
 log = logging.getLogger(__name__)
 
-#: Stage names in the order they run. ``neural`` and ``capitals`` run only when a model folder is
-#: available (``capitals`` needs its n-gram model); ``capitals`` comes last so the neural stage sees
-#: the text its thresholds were calibrated on.
-DEFAULT_ORDER: tuple[str, ...] = ("normalize", "boilerplate", "duplicates", "lexicon", "neural", "capitals")
-#: Stages that need no model: what ``fast=True`` runs.
-DETERMINISTIC_STAGES: tuple[str, ...] = ("normalize", "boilerplate", "duplicates", "lexicon")
+#: Deprecated name of :class:`RepairSettings`.
+RepairerConfig = RepairSettings
+
+
+def _default_order() -> tuple[str, ...]:
+    return tuple(s.name for s in stage_specs() if s.default)
+
+
+def __getattr__(name: str) -> Any:
+    # DEFAULT_ORDER / DETERMINISTIC_STAGES come from the registry, read when first asked for
+    if name == "DEFAULT_ORDER":
+        return _default_order()
+    if name == "DETERMINISTIC_STAGES":
+        return tuple(s.name for s in stage_specs() if s.default and not s.needs_model)
+    raise AttributeError(name)
 
 
 @dataclass
@@ -53,151 +67,92 @@ def check_text(text: object) -> str:
     return text
 
 
-@dataclass
-class RepairerConfig:
-    """What a Repairer runs. Every field has a default that suits news text."""
-
-    disable: tuple[str, ...] = ()
-    lexicons: tuple[str | Path, ...] = ()
-    use_default_lexicon: bool = True
-    model: str | Path | None = "default"
-    fast: bool = False
-    threshold: float | None = None
-    duplicate_similarity: float = 0.8
-    #: how the neural stage runs its model: "bf16" (default: a text's result never depends on
-    #: what else is in its batch), "int8" (faster; edits at the threshold can depend on the
-    #: batch) or "fp32"
-    precision: str = "bf16"
-
-
-def _build_normalize(config: RepairerConfig) -> Stage:
-    from .stages.normalize import NormalizeStage
-
-    return NormalizeStage()
-
-
-def _build_boilerplate(config: RepairerConfig) -> Stage:
-    from .stages.boilerplate import BoilerplateStage
-
-    return BoilerplateStage()
-
-
-def _build_duplicates(config: RepairerConfig) -> Stage:
-    from .stages.duplicates import DuplicatesStage
-
-    return DuplicatesStage(similarity=config.duplicate_similarity)
-
-
-def _build_lexicon(config: RepairerConfig) -> Stage:
-    from .lexicon import Lexicon
-    from .stages.lexicon import LexiconStage
-
-    lexicon = Lexicon.load_default() if config.use_default_lexicon else Lexicon([])
-    for path in config.lexicons:
-        lexicon = lexicon.extended(Lexicon.from_file(path))
-    return LexiconStage(lexicon)
-
-
-def _build_neural(config: RepairerConfig) -> Stage | None:
-    from .neural.model_dir import resolve_model_dir
-
-    model_dir = resolve_model_dir(config.model)
-    if model_dir is None:
-        return None
-    from .neural.stage import NeuralStage
-
-    return NeuralStage.from_dir(model_dir, threshold=config.threshold, precision=config.precision)
-
-
-def _build_capitals(config: RepairerConfig) -> Stage | None:
-    from .neural.model_dir import resolve_model_dir
-
-    model_dir = resolve_model_dir(config.model)
-    if model_dir is None:
-        return None
-    from .neural.model import NGRAM_FILE, read_metadata
-    from .neural.model_dir import ModelFolderError
-    from .ngram import load_cached
-    from .stages.capitals import CapitalsStage
-
-    if not (Path(model_dir) / NGRAM_FILE).exists():
-        return None
-    try:
-        inference, _ = read_metadata(model_dir)
-        lm = load_cached(Path(model_dir) / NGRAM_FILE)
-    except ValueError as exc:
-        raise ModelFolderError(f"model folder {model_dir} is damaged: {exc}") from None
-    return CapitalsStage(lm, break_min_gain=inference.break_min_gain, lower_max_gain=inference.lower_max_gain)
-
-
-STAGE_BUILDERS: dict[str, Callable[[RepairerConfig], Stage | None]] = {
-    "normalize": _build_normalize,
-    "boilerplate": _build_boilerplate,
-    "duplicates": _build_duplicates,
-    "lexicon": _build_lexicon,
-    "neural": _build_neural,
-    "capitals": _build_capitals,
-}
-
-
 class Repairer:
     """Runs stages in order over a document.
 
-    ``Repairer()`` gives the bundled defaults. ``disable=("duplicates",)`` switches stages off,
-    ``lexicons=[path]`` adds lexicon files, ``fast=True`` skips the neural stage, ``model=DIR`` uses a
-    fine-tuned model, ``precision="int8"`` runs the model faster (see :class:`RepairerConfig`), and
-    ``stages=[...]`` replaces the pipeline with your own stage objects.
+    ``Repairer()`` gives the bundled defaults. Options (see :class:`RepairSettings`):
+    ``disable=("duplicates",)`` switches stages off, ``enable=(...)`` adds opt-in stages,
+    ``lexicons=[path]`` adds lexicon files, ``fast=True`` skips the model's stages, ``model=DIR``
+    uses a fine-tuned model (``None``: no model), ``min_evidence=`` sets the neural stage's margin,
+    ``precision="int8"`` runs the model faster. ``stages=[...]`` replaces the pipeline with your own
+    stage objects. A Repairer holds no per-call state: one instance serves many threads.
     """
 
-    def __init__(
-        self,
-        *,
-        disable: Iterable[str] = (),
-        lexicons: Iterable[str | Path] = (),
-        use_default_lexicon: bool = True,
-        model: str | Path | None = "default",
-        fast: bool = False,
-        threshold: float | None = None,
-        precision: str = "bf16",
-        stages: Sequence[Stage] | None = None,
-    ) -> None:
-        self.config = RepairerConfig(
-            disable=tuple(disable), lexicons=tuple(lexicons), use_default_lexicon=use_default_lexicon,
-            model=model, fast=fast, threshold=threshold, precision=precision,
-        )
-        from .neural.model_dir import check_precision
-
-        check_precision(precision)
-        unknown = set(self.config.disable) - set(STAGE_BUILDERS)
-        if unknown:
-            raise ValueError(
-                f"unknown stage(s) {sorted(unknown)}; stages are {', '.join(DEFAULT_ORDER)}"
-            )
+    def __init__(self, settings: RepairSettings | None = None, *, stages: Sequence[Stage] | None = None,
+                 **options: Any) -> None:
+        self.settings = RepairSettings.from_options(settings, **options)
+        self.folder = None
         if stages is not None:
-            self.stages: list[Stage] = list(stages)
+            self.stages: list[Stage] = [as_stage(s) for s in stages]
         else:
-            self.stages = self._build_stages(self.config)
+            self.stages = self._build_stages()
+
+    @property
+    def config(self) -> RepairSettings:
+        """Deprecated name of :attr:`settings`."""
+        return self.settings
 
     @classmethod
-    def load(cls, model_dir: str | Path, **kwargs) -> "Repairer":
+    def load(cls, model_dir: str | Path, **options: Any) -> "Repairer":
         """A Repairer using the model in ``model_dir`` (for example one written by ``finetune``)."""
-        return cls(model=Path(model_dir), **kwargs)
+        return cls(model=Path(model_dir), **options)
 
-    @staticmethod
-    def _build_stages(config: RepairerConfig) -> list[Stage]:
-        names = DETERMINISTIC_STAGES if config.fast else DEFAULT_ORDER
+    def _build_stages(self) -> list[Stage]:
+        settings = self.settings
+        specs = stage_specs()
+        known = {s.name for s in specs}
+        unknown = (set(settings.disable) | set(settings.enable)) - known
+        if unknown:
+            raise ValueError(f"unknown stage(s) {sorted(unknown)}; stages are {', '.join(s.name for s in specs)}")
+        chosen = [s for s in specs if (s.default or s.name in settings.enable) and s.name not in settings.disable
+                  and not (settings.fast and s.needs_model)]
+        if any(s.needs_model for s in chosen):
+            from .model_folder import resolve
+
+            self.folder = resolve(settings.model)
         stages = []
-        for name in names:
-            if name in config.disable:
+        for spec in chosen:
+            if spec.needs_model and self.folder is None:
                 continue
-            stage = STAGE_BUILDERS[name](config)
+            stage = spec.build(settings, self.folder)
             if stage is not None:
-                stages.append(stage)
+                stages.append(as_stage(stage))
         return stages
 
     @property
     def stage_names(self) -> list[str]:
         return [s.name for s in self.stages]
+
+    def signature(self) -> str:
+        """Everything that decides this Repairer's output, as one line (like sacrebleu's
+        signatures): version, stages, model and its fingerprint, every threshold, lexicons.
+        Benchmark result files store it, so two results can be checked to come from one setup."""
+        return "|".join(f"{k}:{v}" for k, v in self.signature_fields().items())
+
+    def signature_fields(self) -> dict[str, str]:
+        from . import __version__
+
+        s = self.settings
+        fields = {"unmangle": __version__, "stages": "+".join(self.stage_names) or "none"}
+        neural = next((st for st in self.stages if st.name == "neural"), None)
+        if self.folder is not None:
+            fields["model"] = f"{self.folder.name}@{self.folder.fingerprint()}"
+            used = getattr(neural, "settings", None) or self.folder.settings
+            for key, value in used.thresholds().items():
+                fields[key] = f"{value:g}"
+            fields["precision"] = s.precision
+        if "lexicon" in self.stage_names:
+            files = [str(p) for p in s.lexicons]
+            tag = "default" if s.use_default_lexicon else "none"
+            if files:
+                digest = hashlib.sha256()
+                for p in files:
+                    digest.update(Path(p).read_bytes() if Path(p).is_file() else p.encode())
+                tag += f"+{len(files)}@{digest.hexdigest()[:8]}"
+            fields["lexicons"] = tag
+        if "duplicates" in self.stage_names:
+            fields["duplicate_similarity"] = f"{s.duplicate_similarity:g}"
+        return fields
 
     def repair_document(self, text: str) -> RepairResult:
         """Repair ``text``; the result holds the new text and every edit, spans in ``text``."""
@@ -209,23 +164,22 @@ class Repairer:
             check_text(text)
         docs = [Document(t) for t in texts]
         active = [i for i, t in enumerate(texts) if t.strip()]
-        tidy = None  # the tidying stage (normalize) once it has run: removals that follow re-run it
+        tidy: Stage | None = None  # the tidying stage (normalize) once it has run
         for stage in self.stages:
-            many = getattr(stage, "propose_many", None)
-            if many is not None:
-                proposals = many([docs[i].text for i in active])
-            else:
-                proposals = [stage.propose(docs[i].text) for i in active]
+            proposals = stage.propose_many([docs[i].text for i in active])
             for i, edits in zip(active, proposals):
                 docs[i].apply(edits)
-                if edits and tidy is not None and getattr(stage, "removes_text", False):
-                    docs[i].apply(tidy.propose(docs[i].text, around=_joins(edits)))
-            if getattr(stage, "tidies", False):
+                if edits and tidy is not None and stage.removes_text:
+                    docs[i].apply(tidy.tidy(docs[i].text, _joins(edits)))
+            if stage.tidies:
                 tidy = stage
         return [RepairResult(t, d.text, d.edits) for t, d in zip(texts, docs)]
 
     def repair(self, text: str) -> str:
         return self.repair_document(text).text
+
+    def __repr__(self) -> str:
+        return f"Repairer(stages={self.stage_names})"
 
 
 def _joins(edits: Sequence[Edit]) -> list[int]:
@@ -238,17 +192,26 @@ def _joins(edits: Sequence[Edit]) -> list[int]:
     return joins
 
 
-_default_repairers: dict[bool, Repairer] = {}
+_shared: dict[tuple, Repairer] = {}
+_shared_lock = threading.Lock()
 
 
-def repair(text: str, *, fast: bool = False, model: str | Path | None = None) -> str:
-    """Repair machine-mangled English with the bundled defaults. ``fast`` skips the neural stage.
+def shared_repairer(*, fast: bool = False, model: Any = "default") -> Repairer:
+    """One Repairer per (fast, model folder), built on first use and kept: what :func:`repair` and
+    :func:`unmangle.detection.detect` use, so a loop of calls loads the model once."""
+    key = (fast, model if isinstance(model, str) or model is None else str(Path(model).resolve()))
+    with _shared_lock:
+        repairer = _shared.get(key)
+        if repairer is None:
+            repairer = _shared[key] = Repairer(fast=fast, model=model)
+        return repairer
 
-    Pass ``model=DIR`` to use a fine-tuned model folder instead of the bundled one.
+
+def repair(text: str, *, fast: bool = False, model: str | Path | None = "default") -> str:
+    """Repair machine-mangled English with the bundled defaults. ``fast`` skips the model's stages.
+
+    ``model``: ``"default"`` (the bundled model), a model folder (e.g. from ``unmangle finetune``),
+    or None (no model: the same as ``fast``). The Repairer built for it is kept for later calls.
     """
     check_text(text)
-    if model is not None:
-        return Repairer(model=model, fast=fast).repair(text)
-    if fast not in _default_repairers:
-        _default_repairers[fast] = Repairer(fast=fast)
-    return _default_repairers[fast].repair(text)
+    return shared_repairer(fast=fast, model=model).repair(text)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..atomic import write_text_atomic
 from .environment import machine_line
 
 #: (key in flat metrics, column title, format) of the main table with references.
@@ -181,26 +180,8 @@ def to_markdown(result: dict, *, heading_level: int = 3, max_edits: int = 200) -
     return "\n".join(lines) + "\n"
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so no half-written file is left."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_json(result: dict, path: str | Path) -> None:
-    write_atomic(path, json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+    write_text_atomic(path, json.dumps(result, ensure_ascii=False, indent=1) + "\n")
 
 
 def load_result(path: str | Path) -> dict:

@@ -71,9 +71,11 @@ def _repairer_info(repairer: Any) -> dict:
         info["config"] = {k: (str(v) if isinstance(v, Path) else
                               [str(x) for x in v] if isinstance(v, tuple) else v)
                           for k, v in asdict(config).items()}
+    if hasattr(repairer, "signature"):
+        info["signature"] = repairer.signature()
     if info["neural"] is True:
         try:
-            from ..neural.model_dir import resolve_model_dir
+            from ..model_folder import resolve_model_dir
 
             info["model_dir"] = str(resolve_model_dir(config.model))
         except Exception:  # informative only; the stage itself loaded fine

@@ -17,6 +17,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "bench_cmd",
     "train_cmd",
     "finetune_cmd",
+    "calibrate_cmd",
     "ngram_cmd",
     "lexicon_cmd",
 )

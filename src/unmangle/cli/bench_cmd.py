@@ -138,7 +138,7 @@ def _bench(args: argparse.Namespace) -> int:
 
     from ..bench import build_systems, plot, run_benchmark, to_markdown, write_json
     from ..bench.systems import STANDARD_SYSTEMS
-    from ..neural.model_dir import ModelFolderError
+    from ..model_folder import ModelFolderError
 
     names = [n.strip() for n in args.systems.split(",") if n.strip()]
     unknown = [n for n in names if n not in STANDARD_SYSTEMS]
@@ -168,7 +168,7 @@ def _bench(args: argparse.Namespace) -> int:
     if args.output:
         write_json(result, args.output)
     if args.markdown:
-        from ..bench.report import write_atomic
+        from ..atomic import write_text_atomic as write_atomic
 
         write_atomic(args.markdown, markdown)
     if args.plot:

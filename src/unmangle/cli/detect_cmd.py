@@ -21,8 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
     p.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
     p.add_argument("--model", metavar="DIR", help="model folder (default: the bundled model)")
-    p.add_argument("--threshold", type=float, metavar="P",
-                   help="report spans scoring at least P (default: the model's calibrated threshold)")
+    p.add_argument("--min-probability", "--threshold", dest="threshold", type=float, metavar="P",
+                   help="report spans the detector scores at least P (default: the model's calibrated "
+                   "value; --threshold is its old name)")
     p.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                    help="extra lexicon file; repeatable")
     p.set_defaults(handler=run)
@@ -31,11 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..detection import detect
     from ..lexicon import LexiconError
-    from ..neural.model_dir import ModelFolderError
+    from ..model_folder import ModelFolderError
 
     text = read_text(args.file)
     try:
-        spans = detect(text, model=args.model or "default", threshold=args.threshold,
+        spans = detect(text, model=args.model or "default", min_probability=args.threshold,
                        lexicons=args.lexicon)
     except (LexiconError, ModelFolderError) as exc:
         raise CLIError(str(exc)) from None

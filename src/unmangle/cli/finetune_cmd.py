@@ -40,8 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..finetuning import FinetuneError, finetune_from_files
-    from ..neural.train import TrainingOutOfMemory
+    from ..training.finetune import FinetuneError, finetune_from_files
+    from ..training.train import TrainingOutOfMemory
 
     try:
         report = finetune_from_files(

@@ -145,7 +145,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_pps(args: argparse.Namespace) -> int:
     from ..lexicon import Lexicon, LexiconError
-    from ..lexicon.pps import read_pps
+    from ..lexicon.tortured import read_pps
 
     exclude: list[str] = []
     try:
@@ -166,7 +166,7 @@ def run_pps(args: argparse.Namespace) -> int:
 
 
 def run_mine(args: argparse.Namespace) -> int:
-    from ..mining import MiningReport, mine_lexicon, mined_lexicon, read_clean_corpus
+    from ..lexicon.mining import MiningReport, mine_lexicon, mined_lexicon, read_clean_corpus
     from ..pairs import PairFormatError, read_pairs
 
     if args.min_count < 1:

@@ -28,8 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..atomic import replace_on_success
-    from ..neural.data import EvalDataError
-    from ..neural.recipe import build_ngram, load_corpora
+    from ..training.data import EvalDataError
+    from ..training.recipe import build_ngram, load_corpora
 
     spec = corpus_spec(args)
     out = Path(args.out)

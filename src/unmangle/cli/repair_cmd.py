@@ -11,7 +11,7 @@ from .io import read_text, write_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from ..neural.model_dir import PRECISIONS
+    from ..model_folder import PRECISIONS
     from ..pipeline import DEFAULT_ORDER
 
     p = subparsers.add_parser(
@@ -39,11 +39,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="deterministic stages only (no neural model): much faster, fixes less")
     p.add_argument("--model", metavar="DIR",
                    help="use this model folder (e.g. from 'unmangle finetune') instead of the bundled one")
-    p.add_argument("--threshold", type=float, metavar="T",
+    p.add_argument("--min-evidence", "--threshold", dest="threshold", type=float, metavar="T",
                    help="evidence (nats) a neural change needs over leaving the text alone: the "
                    "rewriter's margin plus the n-gram gain and the detector's weighted log-odds, less a "
                    "discount for merely commoner words (higher = fewer, safer changes; default: "
-                   "the model's calibrated value)")
+                   "the model's calibrated value; --threshold is its old name)")
     p.add_argument("--precision", choices=PRECISIONS, default="bf16",
                    help="how the neural model runs: bf16 (default; each text is treated the same "
                    "whatever it is batched with; on CPUs with AMX scores can move by hundredths of "
@@ -55,13 +55,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..lexicon import LexiconError
-    from ..neural.model_dir import ModelFolderError
+    from ..model_folder import ModelFolderError
     from ..pipeline import Repairer
 
     text = read_text(args.file)
     try:
         repairer = Repairer(disable=args.disable, lexicons=args.lexicon, fast=args.fast,
-                            model=args.model or "default", threshold=args.threshold,
+                            model=args.model or "default", min_evidence=args.threshold,
                             precision=args.precision)
     except (LexiconError, ModelFolderError, OSError) as exc:
         raise CLIError(str(exc)) from None

@@ -27,7 +27,7 @@ def add_corpus_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def corpus_spec(args: argparse.Namespace):
-    from ..neural.recipe import CorpusSpec
+    from ..training.recipe import CorpusSpec
 
     if not args.clean and not args.pairs:
         raise CLIError("give at least one --clean or --pairs corpus")
@@ -85,9 +85,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..neural.data import EvalDataError, ExampleSettings
-    from ..neural.recipe import train_from_corpora
-    from ..neural.train import TrainingOutOfMemory, TrainSettings
+    from ..training.data import EvalDataError, ExampleSettings
+    from ..training.recipe import train_from_corpora
+    from ..training.train import TrainingOutOfMemory, TrainSettings
 
     spec = corpus_spec(args)
     if args.time_budget is None and args.max_steps is None:

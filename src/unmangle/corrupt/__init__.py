@@ -24,7 +24,7 @@ from typing import Iterable, Iterator, Optional
 from .config import (CATEGORIES, DOCUMENT_CATEGORIES, PRESETS, SENTENCE_CATEGORIES, ConfigError,
                      CorruptionConfig)
 from .corruptor import Corruptor
-from .pairs import CorruptedPair, PairError, Span
+from .labelled import CorruptedPair, PairError, Span
 
 __all__ = [
     "CATEGORIES", "DOCUMENT_CATEGORIES", "PRESETS", "SENTENCE_CATEGORIES", "ConfigError",

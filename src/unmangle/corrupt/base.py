@@ -14,7 +14,7 @@ from importlib import resources
 from random import Random
 from typing import Callable, NamedTuple, Optional, Protocol
 
-from .pairs import Edit
+from .labelled import Edit
 
 #: Words (letters/digits with inner hyphens, apostrophes and dots) and single punctuation marks.
 TOKEN_RE = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")

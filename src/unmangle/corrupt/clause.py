@@ -17,7 +17,7 @@ from typing import Optional
 
 from .base import Context, capitalize_first, decapitalize_initial, first_free
 from .function_words import PREPOSITIONS
-from .pairs import Edit
+from .labelled import Edit
 
 CATEGORY = "clause"
 

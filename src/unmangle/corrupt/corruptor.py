@@ -22,7 +22,7 @@ from .duplication import DuplicationNoise
 from .entities import EntityNoise
 from .function_words import FunctionWordNoise
 from .lexical import SynonymNoise, load_pps
-from .pairs import CorruptedPair, Edit, build_pair
+from .labelled import CorruptedPair, Edit, build_pair
 from .punctuation import SpacingNoise
 from .word_order import WordOrderNoise
 

@@ -17,7 +17,7 @@ from random import Random
 from typing import Callable, NamedTuple, Optional
 
 from .base import DataError, choose, data_text
-from .pairs import Edit
+from .labelled import Edit
 
 #: Share of ``rates["spacing"]`` used per paragraph break for lost breaks.
 LOST_BREAK_FACTOR = 0.2

@@ -11,7 +11,7 @@ from random import Random
 from typing import Optional
 
 from .base import Context, decapitalize_initial, edit, first_free, match_case
-from .pairs import Edit
+from .labelled import Edit
 
 CATEGORY = "duplication"
 

@@ -18,7 +18,7 @@ from typing import Optional
 
 from .base import (Context, PhraseTable, build_phrase_table, choose, data_text, edit, first_free,
                    match_phrases, read_tsv, word_list)
-from .pairs import Edit
+from .labelled import Edit
 
 CATEGORY = "entity"
 

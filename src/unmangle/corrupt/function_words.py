@@ -15,7 +15,7 @@ from random import Random
 from typing import Optional
 
 from .base import Context, choose, edit, first_free, match_case
-from .pairs import Edit
+from .labelled import Edit
 
 CATEGORY = "function_word"
 

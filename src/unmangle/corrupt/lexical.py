@@ -21,7 +21,7 @@ from typing import Iterable, Optional
 
 from .base import (Context, DataError, PhraseTable, build_phrase_table, choose, data_text,
                    first_free, match_case, match_phrases, read_tsv)
-from .pairs import Edit
+from .labelled import Edit
 
 CATEGORY = "synonym"
 

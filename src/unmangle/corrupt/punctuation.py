@@ -11,7 +11,7 @@ from random import Random
 from typing import Optional
 
 from .base import Context, choose, first_free
-from .pairs import Edit
+from .labelled import Edit
 
 CATEGORY = "spacing"
 

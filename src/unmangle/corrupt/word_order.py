@@ -14,7 +14,7 @@ from random import Random
 from typing import Optional
 
 from .base import Context, decapitalize_initial, edit, first_free
-from .pairs import Edit
+from .labelled import Edit
 
 CATEGORY = "word_order"
 

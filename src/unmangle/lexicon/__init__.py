@@ -9,10 +9,10 @@ File format: :mod:`unmangle.lexicon.fileformat` (and seeds/README.md). The publi
 list (scientific domain, opt-in): :func:`load_pps`.
 """
 
-from .core import Lexicon, LexiconMatch
+from .matcher import Lexicon, LexiconMatch
 from .entry import DEFAULT_WINDOW, KINDS, SENTENCE, LexiconEntry, LexiconError
 from .fileformat import read_entries
-from .pps import PPSReport, load_pps
+from .tortured import PPSReport, load_pps
 
 __all__ = ["DEFAULT_WINDOW", "KINDS", "SENTENCE", "Lexicon", "LexiconEntry", "LexiconError",
            "LexiconMatch", "PPSReport", "load_pps", "read_entries"]

@@ -17,18 +17,9 @@ put in statement order ("Has it improved ...?" -> "It has improved ...").
 from __future__ import annotations
 
 import re
+from ..english import FUNCTION_WORDS
 from difflib import SequenceMatcher
 
-#: Words whose deletion or swap is a grammatical repair, not a change of content.
-FUNCTION_WORDS = frozenset("""
-a an the this that these those some any no each every
-of in on at to for from by with about into onto over under between among through during
-against without within upon across along around toward towards after before since until
-and or but nor so yet as than if whether because while although though
-is are was were be been being am has have had do does did will would shall should can could
-may might must it its it's he him his she her hers they them their theirs we us our ours you
-your yours i me my mine who whom whose which what there here not also very more most
-""".split())
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .model_dir import check_precision
+from ..model_folder import check_precision
 
 
 class _RMSNorm(nn.Module):

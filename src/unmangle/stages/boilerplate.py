@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..edits import Edit
+from .base import BaseStage, StageSpec, register
 from ..resources import package_data
 from ..textspans import paragraphs
 from ._removal import Removal, removal_edits
@@ -108,7 +109,7 @@ def load_patterns(path: str | Path | None = None) -> list[Pattern]:
     return patterns
 
 
-class BoilerplateStage:
+class BoilerplateStage(BaseStage):
     """Remove lines of web chrome and wire tags, each removal an edit with its pattern's kind."""
 
     name = "boilerplate"
@@ -194,3 +195,8 @@ class BoilerplateStage:
             if pattern.regex.fullmatch(line):
                 return pattern
         return None
+
+
+SPEC = register(StageSpec(
+    "boilerplate", order=20, build=lambda settings, folder: BoilerplateStage(),
+    summary="lines of web chrome and wire tags"))

@@ -23,23 +23,18 @@ from __future__ import annotations
 
 import math
 import re
+from ..english import SENTENCE_START_WORDS
 from dataclasses import dataclass
 
 from ..edits import Edit
 from ..ngram import NgramLM, lm_tokens
 from ..textspans import sentences
+from .base import BaseStage, StageSpec, register
 
 #: Words that are capitalised only at a sentence start. Left out on purpose: words that are also
 #: names, months or titles when capitalised (May, March, Bill, Mark, US, Even...). Will and Can
 #: are in: as names they come before another capitalised word (``Will Smith``), which the guards skip.
-CLOSED_CLASS = frozenset("""
-a an the this that these those such its their our his her they it we which who whose there
-is are was were be been being am has have had do does did will would can should could must shall might
-and but or nor so yet while although though because if when whereas however moreover also
-already still not only then thus therefore nevertheless instead
-of in on at to for with from by about into as after before since during under over between
-through against among within without upon towards
-""".split())
+CLOSED_CLASS = SENTENCE_START_WORDS
 
 #: ln(observed / expected) a word pair needs for a lower-cased word to "fit" after its
 #: neighbour: -3 is 20 times rarer than chance (seen pairs of two common words run from about
@@ -112,7 +107,7 @@ def choose_fix(gain: float, fits_in_place: bool, break_min_gain: float, lower_ma
     return None
 
 
-class CapitalsStage:
+class CapitalsStage(BaseStage):
     """Restore lost sentence breaks and lower-case stray capitals, judged by an n-gram model."""
 
     name = "capitals"
@@ -175,3 +170,17 @@ class CapitalsStage:
         # edits never overlap: a site's word is capitalised, so it cannot be the next site's
         # (lower-case) previous word
         return edits
+
+
+def build_capitals_stage(settings, folder) -> CapitalsStage | None:
+    """Needs the model folder's n-gram model; None when the folder has none."""
+    lm = folder.ngram()
+    if lm is None:
+        return None
+    return CapitalsStage(lm, break_min_gain=folder.settings.break_min_gain,
+                         lower_max_gain=folder.settings.lower_max_gain)
+
+
+# last, so the neural stage sees the text its thresholds were calibrated on
+SPEC = register(StageSpec("capitals", order=60, build=build_capitals_stage, needs_model=True,
+                          summary="lost sentence breaks and stray capitals, judged by the n-gram model"))

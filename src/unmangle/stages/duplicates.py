@@ -37,12 +37,14 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+from ..english import NOT_NAME_CAPITALS
 from array import array
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..edits import Edit
+from .base import BaseStage, StageSpec, register
 from ..textspans import paragraphs, sentences
 from ._removal import Removal, removal_edits
 from .repeats import repeated_word_edits
@@ -61,15 +63,7 @@ _ROUGH_SHARE = 0.5
 #: Two units are compared only when they share at least this many shingles.
 _MIN_SHARED = 3
 # Capitalised words that are not names (a garbled copy may capitalise "Has" or "Are" mid-sentence).
-_FUNCTION_WORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had has
-have having he her here hers him his how i if in into is it its itself just may me might more most
-must my no nor not now of off on once only or other our ours out over own same shall she should so
-some such than that the their theirs them then there these they this those through to too under
-until up very was we were what when where which while who whom why will with would you your yours
-already are has been have is was were will yet
-""".split())
+_FUNCTION_WORDS = NOT_NAME_CAPITALS
 
 
 @dataclass
@@ -80,7 +74,7 @@ class _Unit:
     n_words: int
 
 
-class DuplicatesStage:
+class DuplicatesStage(BaseStage):
     """Remove near-duplicate sentences and paragraphs, keeping the first full version."""
 
     name = "duplicates"
@@ -412,3 +406,9 @@ def _preview(text: str, unit: _Unit, n_words: int = 8) -> str:
 
 def _confidence(sim: float) -> float:
     return round(min(1.0, 0.5 + 0.5 * sim), 3)
+
+
+SPEC = register(StageSpec(
+    "duplicates", order=30,
+    build=lambda settings, folder: DuplicatesStage(similarity=settings.duplicate_similarity),
+    summary="near-duplicate sentences and paragraphs, doubled words"))

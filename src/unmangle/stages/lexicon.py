@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..edits import Edit
 from ..lexicon import Lexicon
+from .base import BaseStage, StageSpec, register
 
 
-class LexiconStage:
+class LexiconStage(BaseStage):
     """Proposes one edit per lexicon match; the reason names the entry's file and line."""
 
     name = "lexicon"
@@ -21,3 +22,15 @@ class LexiconStage:
 
     def __repr__(self) -> str:
         return f"LexiconStage({self.lexicon!r})"
+
+
+def build_lexicon_stage(settings, folder) -> LexiconStage:
+    """The bundled lexicon (unless ``use_default_lexicon`` is off) extended by the settings' files."""
+    lexicon = Lexicon.load_default() if settings.use_default_lexicon else Lexicon([])
+    for path in settings.lexicons:
+        lexicon = lexicon.extended(Lexicon.from_file(path))
+    return LexiconStage(lexicon)
+
+
+SPEC = register(StageSpec("lexicon", order=40, build=build_lexicon_stage,
+                          summary="known corruptions listed in lexicon files"))

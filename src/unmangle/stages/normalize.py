@@ -25,6 +25,7 @@ import ftfy
 
 from ..document import Document
 from ..edits import Edit
+from .base import BaseStage, StageSpec, register
 
 _SP = r"[ \t\u00a0]"  # spaces inside a line (never a line break)
 
@@ -201,7 +202,7 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
-class NormalizeStage:
+class NormalizeStage(BaseStage):
     """Fix Unicode damage and spacing/punctuation/quote slips; leave all else byte-identical."""
 
     name = "normalize"
@@ -243,6 +244,11 @@ class NormalizeStage:
             scope = changed
         return [Edit(e.start, e.end, e.old, e.new, self.name, e.reason, e.confidence)
                 for e in doc.edits]
+
+    def tidy(self, text: str, around: Iterable[int]) -> list[Edit]:
+        """This stage's fixes on the lines holding the ``around`` offsets (or the character before
+        them): where a removal joined its neighbours."""
+        return self.propose(text, around=around)
 
     # -- Unicode --------------------------------------------------------------------------------
 
@@ -414,3 +420,8 @@ def _diff_spans(old: str, new: str) -> list[tuple[int, int, str]]:
         else:
             spans.append([i1, i2, new[j1:j2], j1, j2])
     return [(s[0], s[1], s[2]) for s in spans]
+
+
+SPEC = register(StageSpec(
+    "normalize", order=10, build=lambda settings, folder: NormalizeStage(),
+    summary="mojibake, spacing and punctuation slips, quote pairing"))

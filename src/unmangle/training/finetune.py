@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .neural.model_dir import ModelFolderError, resolve_model_dir
+from ..model_folder import ModelFolderError, resolve_model_dir
 
 
 class FinetuneError(ValueError):
@@ -17,7 +17,7 @@ class FinetuneError(ValueError):
 
 
 def _load_pairs(path: str, *, fmt: str | None, source_field: str, target_field: str) -> list[tuple[str, str]]:
-    from .pairs import PairFormatError, read_pairs
+    from ..pairs import PairFormatError, read_pairs
 
     try:
         return [(p.source, p.target) for p in read_pairs(path, source_field=source_field,
@@ -28,8 +28,8 @@ def _load_pairs(path: str, *, fmt: str | None, source_field: str, target_field: 
 
 def score_model(model_dir: str | Path | None, pairs: list[tuple[str, str]]) -> dict:
     """Benchmark metrics of the full pipeline with ``model_dir`` on ``pairs``."""
-    from .metrics import corpus_scores
-    from .pipeline import Repairer
+    from ..metrics import corpus_scores
+    from ..pipeline import Repairer
 
     repairer = Repairer(model=model_dir) if model_dir is not None else Repairer(model=None)
     inputs = [s for s, _ in pairs]
@@ -44,8 +44,8 @@ def finetune_from_files(*, train: str, out: str, eval_path: str | None = None, b
                         lr: float = 5e-4, time_budget: float | None = None, device: str = "auto",
                         seed: int = 0, resume: bool = False) -> dict:
     """The ``unmangle finetune`` command as a function. Returns the before/after report."""
-    from .neural.recipe import finetune
-    from .neural.train import TrainSettings
+    from .recipe import finetune
+    from .train import TrainSettings
 
     try:
         base_dir = resolve_model_dir(base if base else "default")

@@ -17,13 +17,13 @@ from typing import Sequence
 
 from ..edits import apply_edits
 from ..metrics.scorer import prf
-from .stage import NeuralStage, choose_edits
+from ..neural.stage import NeuralStage, choose_edits
 
 
 @dataclass
 class CalibrationRow:
-    detect_threshold: float
-    rewrite_margin: float
+    min_probability: float
+    min_evidence: float
     lm_min_gain: float
     scores: dict  # per calibration set: metrics dict
     detector_weight: float = 0.0
@@ -62,12 +62,12 @@ class CalibrationRow:
 
 
 def calibrate(stage: NeuralStage, sets: dict[str, list[tuple[str, str]]], *,
-              detect_thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
+              min_probabilities: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
               margins: Sequence[float] = (-2.0, 0.0, 2.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0),
               gains: Sequence[float] = (0.0, 2.0, 4.0), detector_weights: Sequence[float] = (0.0,),
               frequency_weights: Sequence[float] = (0.0,),
               min_no_harm: float | dict[str, float] = 0.99, prepare=None, progress: bool = True) -> tuple[CalibrationRow | None, list[CalibrationRow]]:
-    """Grid-search (detect_threshold, rewrite_margin, lm_min_gain); returns (best row or None, all rows).
+    """Grid-search (min_probability, min_evidence, lm_min_gain); returns (best row or None, all rows).
 
     ``gains`` only matters when the stage has an n-gram model; without one a single value is tried.
     ``detector_weights``: weights of the detector's log-odds in the evidence, ``frequency_weights``:
@@ -84,34 +84,29 @@ def calibrate(stage: NeuralStage, sets: dict[str, list[tuple[str, str]]], *,
     identity = {name: corpus_scores([s for s, _ in p], [s for s, _ in p], [t for _, t in p])
                 for name, p in prepared.items()}
     rows: list[CalibrationRow] = []
-    saved = stage.inference.detect_threshold, stage.inference.lm_min_gain
-    stage.inference.lm_min_gain = min(gains)  # collect every option some setting could accept
-    try:
-        for det in detect_thresholds:
-            stage.inference.detect_threshold = det
-            choices = {}
+    floor = min(gains)  # collect every option some setting could accept
+    for det in min_probabilities:
+        choices = {}
+        for name, p in prepared.items():
+            sources = [s for s, _ in p]
+            found = []
+            for k in tqdm(range(0, len(sources), 64), desc=f"{name}, detect>={det}", disable=not progress):
+                found.extend(stage.choices_many(sources[k:k + 64], min_probability=det, min_gain=floor))
+            choices[name] = found
+        for margin, gain, weight, fweight in itertools.product(
+                margins, gains if stage.lm is not None else gains[:1], detector_weights,
+                frequency_weights if stage.lm is not None else frequency_weights[:1]):
+            scores = {}
             for name, p in prepared.items():
-                sources = [s for s, _ in p]
-                found = []
-                for k in tqdm(range(0, len(sources), 64), desc=f"{name}, detect>={det}", disable=not progress):
-                    found.extend(stage.choices_many(sources[k:k + 64]))
-                choices[name] = found
-            for margin, gain, weight, fweight in itertools.product(
-                    margins, gains if stage.lm is not None else gains[:1], detector_weights,
-                    frequency_weights if stage.lm is not None else frequency_weights[:1]):
-                scores = {}
-                for name, p in prepared.items():
-                    outputs = [apply_edits(s, choose_edits(c, margin, gain, detector_weight=weight,
-                                                           frequency_weight=fweight))
-                               for (s, _), c in zip(p, choices[name])]
-                    sc = corpus_scores([s for s, _ in p], outputs, [t for _, t in p])
-                    sc["ter_identity"] = identity[name]["ter"]
-                    scores[name] = sc
-                rows.append(CalibrationRow(det, margin, gain, scores, weight, fweight))
-    finally:
-        stage.inference.detect_threshold, stage.inference.lm_min_gain = saved
+                outputs = [apply_edits(s, choose_edits(c, margin, gain, detector_weight=weight,
+                                                       frequency_weight=fweight))
+                           for (s, _), c in zip(p, choices[name])]
+                sc = corpus_scores([s for s, _ in p], outputs, [t for _, t in p])
+                sc["ter_identity"] = identity[name]["ter"]
+                scores[name] = sc
+            rows.append(CalibrationRow(det, margin, gain, scores, weight, fweight))
     good = [r for r in rows if r.ok(min_no_harm)]
-    best = max(good, key=lambda r: (r.f05(), r.rewrite_margin, r.lm_min_gain, -r.detector_weight,
+    best = max(good, key=lambda r: (r.f05(), r.min_evidence, r.lm_min_gain, -r.detector_weight,
                                     -r.frequency_weight)) if good else None
     return best, rows
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from ..textspans import chunks
-from .guards import FUNCTION_WORDS
-from .tokenizer import KEEP, SPAN_CLOSE, SPAN_OPEN
+from ..neural.guards import FUNCTION_WORDS
+from ..neural.tokenizer import KEEP, mark
 
 
 
@@ -71,24 +71,6 @@ def diff_regions(source: str, target: str, max_gap: int = 0) -> list[Region]:
             tgt_a = tgt_b = tc[j1][0] if j1 < len(tc) else len(target)
         regions.append(Region(src_a, src_b, tgt_a, tgt_b))
     return regions
-
-
-def mark(text: str, start: int, end: int, context_chunks: int = 40) -> str:
-    """The rewriter's input: ``text`` around ``[start, end)`` with the region between markers.
-
-    At most ``context_chunks`` chunks of context on each side, so long sentences are never cut off
-    the model's input and nothing of the document is lost (only the model's view is windowed).
-    """
-    left = text[:start]
-    right = text[end:]
-    if context_chunks is not None:
-        lc = chunks(left)
-        if len(lc) > context_chunks:
-            left = left[lc[-context_chunks][0]:]
-        rc = chunks(right)
-        if len(rc) > context_chunks:
-            right = right[:rc[context_chunks - 1][1]]
-    return f"{left}{SPAN_OPEN}{text[start:end]}{SPAN_CLOSE}{right}"
 
 
 @dataclass

@@ -8,15 +8,12 @@ size trained from scratch does not learn quickly.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import nn
 
-#: Bumped when the folder layout or the meaning of unmangle.json changes.
-FORMAT_VERSION = 1
 
 
 @dataclass
@@ -41,38 +38,6 @@ class ModelSettings:
         if name not in presets:
             raise ValueError(f"unknown model preset {name!r}; choose from {', '.join(presets)}")
         return presets[name]
-
-
-#: The optional n-gram model of a model folder (see :mod:`unmangle.ngram`).
-NGRAM_FILE = "ngram.npz"
-
-
-@dataclass
-class InferenceSettings:
-    """How the model is used at repair time (saved in unmangle.json; tuned by calibration)."""
-
-    detect_threshold: float = 0.5
-    rewrite_margin: float = 2.0
-    max_span_words: int = 5
-    context_words: int = 40
-    max_new_tokens: int = 16
-    batch_size: int = 32
-    #: ``rewrite_margin`` applies to the rewriter's margin plus the n-gram gain when the folder has an
-    #: n-gram model; the gain alone must then also reach ``lm_min_gain``, and this many rule-made
-    #: alternatives per sentence (the n-gram model's favourites) are judged by the rewriter.
-    lm_min_gain: float = 2.0
-    lm_alternatives: int = 3
-    #: Weight of the detector's log-odds for the region in an option's evidence (0: not used).
-    detector_weight: float = 0.0
-    #: Weight of an option's frequency shift (how much commoner its words are than the ones they
-    #: replace: ``NgramLM.frequency_shift``) taken off its evidence when positive (0: not used).
-    frequency_weight: float = 0.0
-    # the capitals stage (lost sentence breaks, stray capitals), judged by the n-gram model:
-    # restore a break when it raises the n-gram score by this much, lower-case the word when a
-    # break would lower it by at least -lower_max_gain (benchmarks/calibrate_capitals.py)
-    break_min_gain: float = 1e9
-    lower_max_gain: float = -1e9
-    extra: dict = field(default_factory=dict)
 
 
 def make_t5_config(settings: ModelSettings, vocab_size: int):
@@ -157,21 +122,3 @@ class UnmangleModel(nn.Module):
 def _is_tied_copy(key: str) -> bool:
     """Weights T5 ties to ``t5.shared.weight``: stored once, restored by ``tie_weights``."""
     return key in ("t5.encoder.embed_tokens.weight", "t5.decoder.embed_tokens.weight", "t5.lm_head.weight")
-
-
-def write_metadata(out_dir: str | Path, inference: InferenceSettings, training: dict) -> None:
-    meta = {"format_version": FORMAT_VERSION, "inference": asdict(inference), "training": training}
-    (Path(out_dir) / "unmangle.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-
-
-def read_metadata(model_dir: str | Path) -> tuple[InferenceSettings, dict]:
-    path = Path(model_dir) / "unmangle.json"
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path} cannot be read: {exc}") from None
-    if meta.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"{path}: format_version {meta.get('format_version')!r}, expected {FORMAT_VERSION}")
-    known = {f for f in InferenceSettings.__dataclass_fields__}
-    inference = InferenceSettings(**{k: v for k, v in meta.get("inference", {}).items() if k in known})
-    return inference, meta.get("training", {})

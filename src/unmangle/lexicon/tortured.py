@@ -194,7 +194,7 @@ def _drop_forms_inside_corrections(entries: list[LexiconEntry], report: PPSRepor
     ("cloud computing" is listed as tortured for "cloud environment", yet is the expected phrase
     of other entries; keeping it would rewrite correct text and make repair non-idempotent.)
     """
-    from .core import Lexicon
+    from .matcher import Lexicon
 
     lexicon = Lexicon(entries)
     bad: set[str] = set()
@@ -287,7 +287,7 @@ def _forbid_term(operand: str, forms: list[str]) -> str:
 
 def load_pps(path: str | Path):
     """The cleaned PPS list as a :class:`~unmangle.lexicon.Lexicon` (opt-in; never a default)."""
-    from .core import Lexicon
+    from .matcher import Lexicon
 
     entries, _ = read_pps(path)
     return Lexicon(entries)

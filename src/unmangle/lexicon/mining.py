@@ -27,18 +27,18 @@ keeps the reasons for what was dropped.
 from __future__ import annotations
 
 import difflib
-import gzip
-import json
 import re
+from ..clean_text import read_texts
+from ..english import MINING_STOP_WORDS
 from os.path import commonprefix
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from .lexicon import Lexicon, LexiconEntry
-from .lexicon.casing import fold, fold_form
-from .lexicon.entry import check_form
+from .casing import fold, fold_form
+from .entry import LexiconEntry, check_form
+from .matcher import Lexicon
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"[^\W_]")
@@ -46,17 +46,7 @@ _WORD = re.compile(r"[^\W_]")
 COMMON_ZIPF = 3.0
 
 #: English function words: a change among these alone is grammar, not a lexicon entry.
-FUNCTION_WORDS = frozenset("""
-a an the this that these those some any each every no all both either neither such what which
-who whom whose where when why how whether if than then as so because since while although though
-unless until of in on at to for from by with without within into onto upon over under above below
-about against between among through during before after around across along behind beyond near
-off out up down via per and or but nor yet not also too very just only even still already again
-i me my mine we us our ours you your yours he him his she her hers it its they them their theirs
-myself ourselves yourself himself herself itself themselves one ones is am are was were be been
-being have has had having do does did doing will would shall should can could may might must
-there here s t d ll m re ve 's n't
-""".split())
+FUNCTION_WORDS = MINING_STOP_WORDS
 
 
 class Mined(NamedTuple):
@@ -460,36 +450,8 @@ def _drop_unstable(mined: list[Mined], report: MiningReport) -> list[Mined]:
 
 
 def read_clean_corpus(path: str | Path, field: str = "text") -> Iterator[str]:
-    """Clean text for :func:`mine_lexicon`: JSONL (``field``) or plain text, ``.gz`` allowed.
-
-    Plain text is read a line at a time; a JSONL record with no ``field`` is an error naming the
-    line.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: no such file")
-    name = path.name.lower().removesuffix(".gz")
-    jsonl = name.endswith((".jsonl", ".ndjson", ".json"))
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rb") as fh:
-        for number, raw in enumerate(fh, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ValueError(f"{path}:{number}: not valid UTF-8") from None
-            if not line.strip():
-                continue
-            if not jsonl:
-                yield line.rstrip("\n")
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-            text = record.get(field) if isinstance(record, dict) else None
-            if not isinstance(text, str):
-                raise ValueError(f"{path}:{number}: no text field {field!r}")
-            yield text
+    """Clean text for :func:`mine_lexicon` (:func:`unmangle.clean_text.read_texts`)."""
+    return read_texts(path, field=field)
 
 
 def mined_lexicon(mined: Sequence[Mined]) -> Lexicon:

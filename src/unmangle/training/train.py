@@ -19,9 +19,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..atomic import atomic_folder, replace_on_success
 from .data import TokenisedExamples, length_batches, pad_batch
-from .folder import atomic_folder, atomic_save
-from .model import InferenceSettings, ModelSettings, UnmangleModel, make_t5_config, write_metadata
+from ..model_folder import InferenceSettings, write_metadata
+from .model import ModelSettings, UnmangleModel, make_t5_config
 
 
 @dataclass
@@ -239,6 +240,12 @@ def train(model: UnmangleModel, data: TokenisedExamples, settings: TrainSettings
             "pairs_per_second": round(step * settings.batch_size / max(elapsed, 1e-9), 1),
             "final_eval": final, "history": history, "device": str(device),
             "device_name": torch.cuda.get_device_name() if device.type == "cuda" else "cpu"}
+
+
+def atomic_save(obj, path: str | Path) -> None:
+    """``torch.save`` to a temp file, then rename: a crash mid-write keeps the previous file."""
+    with replace_on_success(path) as tmp:
+        torch.save(obj, tmp)
 
 
 def export_model(model: UnmangleModel, tokenizer_dir: str | Path, out_dir: str | Path,

@@ -6,16 +6,15 @@ integer arrays, so the training loop only slices and pads.
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 
+from ..clean_text import read_paragraphs
 from ..textspans import sentences
 from .examples import build_examples, token_labels
 
@@ -34,55 +33,15 @@ def refuse_eval_file(path: str | Path) -> None:
             "reads evaluation data. Rename it if it really is training data.")
 
 
-def _open_text(path: str | Path):
-    path = Path(path)
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, encoding="utf-8")
-
-
-def parse_filter(expr: str | None) -> Callable[[dict], bool]:
-    """``'year<=2021'`` -> a predicate on JSON records (``<=``, ``<``, ``>=``, ``>``, ``==``, ``!=``)."""
-    if not expr:
-        return lambda record: True
-    m = re.fullmatch(r"\s*(\w+)\s*(<=|>=|==|!=|<|>)\s*(.+?)\s*", expr)
-    if not m:
-        raise ValueError(f"bad filter {expr!r}; expected FIELD OP VALUE, e.g. 'year<=2021'")
-    key, op, raw = m.groups()
-    try:
-        value: object = json.loads(raw)
-    except json.JSONDecodeError:
-        value = raw
-    ops = {"<=": lambda a: a <= value, ">=": lambda a: a >= value, "<": lambda a: a < value,
-           ">": lambda a: a > value, "==": lambda a: a == value, "!=": lambda a: a != value}
-    check = ops[op]
-    return lambda record: key in record and check(record[key])
-
-
 def read_clean_texts(path: str | Path, *, text_field: str = "text",
                      where: str | None = None) -> Iterator[str]:
-    """Paragraphs of clean text from JSONL (``text_field``) or plain text files (.gz allowed).
+    """Paragraphs of clean training text (:func:`unmangle.clean_text.read_paragraphs`); refuses
+    files named like evaluation splits.
 
     Sentence splitting happens later, in the worker processes, where it runs in parallel.
     """
     refuse_eval_file(path)
-    keep = parse_filter(where)
-    is_jsonl = ".jsonl" in Path(path).name or ".json" in Path(path).name
-    with _open_text(path) as fh:
-        for line_no, line in enumerate(fh, 1):
-            if is_jsonl:
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{line_no}: not JSON ({exc.msg})") from None
-                if not keep(record):
-                    continue
-                text = record.get(text_field) or ""
-            else:
-                text = line
-            for para in text.split("\n"):
-                if para.strip():
-                    yield para
+    return read_paragraphs(path, field=text_field, where=where)
 
 
 def clean_sentences(paragraphs: Iterable[str], min_words: int = 4, max_words: int = 70) -> Iterator[str]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .data import (ExampleSettings, TokenisedExamples, build_training_examples, clean_sentences,
                    read_clean_texts, read_pairs_simple, tokenise_pairs)
-from .model import NGRAM_FILE, InferenceSettings, ModelSettings, UnmangleModel, read_metadata
+from ..model_folder import NGRAM_FILE, InferenceSettings, read_metadata
+from .model import ModelSettings, UnmangleModel
 from .train import TrainSettings, export_model, new_model, split_holdout, train
 
 
@@ -179,12 +180,14 @@ def finetune(base_dir: str | Path, train_pairs: Iterable[tuple[str, str]], out_d
                                                            ("model_size", "parameters", "device_name")},
             "finetune_pairs": len(pairs), "train_settings": asdict(ts), **summary}
     # the base model's thresholds are kept, but they were calibrated for the base model
-    calibration = inference.extra.pop("calibration", None)
-    inference.extra["thresholds_from"] = {
+    extra = dict(inference.extra)
+    calibration = extra.pop("calibration", None)
+    extra["thresholds_from"] = {
         "base_model": str(base_dir), "calibrated_for_base": calibration is not None,
-        "recalibrate_with": "python benchmarks/calibrate_model.py DIR --write"}
+        "recalibrate_with": "unmangle calibrate DIR --clean-corpus FILE --pairs FILE --write"}
     tok_dir = Path(base_dir)
-    extra = [p for p in [Path(base_dir) / NGRAM_FILE] if p.exists()]
-    export_model(model, tok_dir, out_dir, inference, info, extra_files=extra)
+    inference = replace(inference, extra=extra)
+    extra_files = [p for p in [Path(base_dir) / NGRAM_FILE] if p.exists()]
+    export_model(model, tok_dir, out_dir, inference, info, extra_files=extra_files)
     log(f"wrote {out_dir}")
     return info

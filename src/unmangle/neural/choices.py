@@ -1,0 +1,121 @@
+"""Options for changing a flagged region, their evidence, and the choice of edits at given thresholds.
+
+An option's *evidence* is the log-odds of the change over keeping the text, from independent judges:
+the rewriter's margin, the n-gram model's gain, and (weighted by calibration) the detector's log-odds
+for the region; a calibrated share of the option's frequency shift is taken off. Thresholds are
+applied here, after every option is scored, so calibration can try a whole grid on one model pass.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..edits import Edit
+from ..textspans import chunks
+
+
+@dataclass
+class Option:
+    """One way to change a region: replace ``sentence[start:end]`` with ``text``.
+
+    ``margin``: the rewriter's preference for it over keeping (nats); ``gain``: how much it raises
+    the sentence's n-gram score (nats; None without an n-gram model); ``kind``: where it came from;
+    ``frequency_shift``: how much commoner its words are than the old ones
+    (:meth:`unmangle.ngram.NgramLM.frequency_shift`; 0 without an n-gram model).
+    """
+
+    start: int
+    end: int
+    text: str
+    margin: float
+    gain: float | None
+    kind: str
+    frequency_shift: float = 0.0
+
+    @property
+    def evidence(self) -> float:
+        """Log-odds for the change over keeping: the rewriter's margin plus the n-gram gain."""
+        return self.margin + (self.gain or 0.0)
+
+
+@dataclass
+class RegionChoice:
+    """A flagged region of a document and its options; ``pick`` applies the thresholds."""
+
+    sent_start: int
+    sentence: str
+    score: float
+    options: list[Option]
+
+    def evidence(self, o: Option, detector_weight: float = 0.0, frequency_weight: float = 0.0) -> float:
+        """The option's evidence, plus ``detector_weight`` times the detector's log-odds that the
+        region is damaged (a third judge, weighted by calibration), less ``frequency_weight`` times
+        the option's frequency shift (the part of the judges' preference that only says the new
+        words are commoner: a rare word is not wrong for being rare)."""
+        evidence = o.evidence - frequency_weight * max(o.frequency_shift, 0.0)
+        if not detector_weight:
+            return evidence
+        p = min(max(self.score, 1e-4), 1 - 1e-4)
+        return evidence + detector_weight * math.log(p / (1 - p))
+
+    def pick(self, min_evidence: float, min_gain: float, detector_weight: float = 0.0,
+             frequency_weight: float = 0.0) -> Option | None:
+        """The option with the most evidence, if it has enough; else None (leave it alone).
+
+        Evidence is the rewriter's margin plus the n-gram gain: both are log-odds of the change
+        against keeping the text, so adding them multiplies two independent judges' odds. It must
+        reach ``min_evidence``, and the n-gram gain alone must reach ``min_gain``.
+        """
+        def evidence(o: Option) -> float:
+            return self.evidence(o, detector_weight, frequency_weight)
+
+        good = [o for o in self.options if evidence(o) >= min_evidence and (o.gain is None or o.gain >= min_gain)]
+        return max(good, key=evidence, default=None)
+
+    def make_edit(self, o: Option, stage: str = "neural", detector_weight: float = 0.0,
+                  frequency_weight: float = 0.0) -> Edit:
+        start = self.sent_start + o.start
+        old = self.sentence[o.start:o.end]
+        confidence = 1.0 / (1.0 + math.exp(-self.evidence(o, detector_weight, frequency_weight)))
+        gain = "" if o.gain is None else f", n-gram score +{o.gain:.1f} nats"
+        if frequency_weight and o.frequency_shift > 0:
+            gain += (f", new words commoner by {o.frequency_shift:.1f} nats "
+                     f"(taken off at weight {frequency_weight:g})")
+        return Edit(start, start + len(old), old, o.text, stage,
+                    f"neural: {o.kind} (detector p={self.score:.2f}); rewriter prefers it to keeping by "
+                    f"{o.margin:.1f} nats{gain}", round(min(1.0, confidence), 4))
+
+
+def choose_edits(choices: list[RegionChoice], min_evidence: float, min_gain: float,
+                 stage: str = "neural", *, detector_weight: float = 0.0,
+                 frequency_weight: float = 0.0) -> list[Edit]:
+    """The edits made at these thresholds, strongest evidence first.
+
+    Each option was judged alone against the unchanged sentence, so two changes that touch or sit
+    within one word of each other may not both be made ("in the the new" must not lose both "the"s):
+    the weaker one gives way, as does any overlapping one.
+    """
+    picked = []
+    for choice in choices:
+        option = choice.pick(min_evidence, min_gain, detector_weight, frequency_weight)
+        if option is not None:
+            picked.append((choice.evidence(option, detector_weight, frequency_weight), choice, option))
+    kept: list[tuple[Edit, RegionChoice, Option]] = []
+    for _, choice, option in sorted(picked, key=lambda x: -x[0]):
+        edit = choice.make_edit(option, stage, detector_weight, frequency_weight)
+        if not any(_conflict(choice, option, other, o) for _, other, o in kept):
+            kept.append((edit, choice, option))
+    return sorted((e for e, _, _ in kept), key=lambda e: e.start)
+
+
+def _conflict(a: RegionChoice, oa: Option, b: RegionChoice, ob: Option) -> bool:
+    """Whether two options overlap, or (in one sentence) have less than two words between them."""
+    a0, a1 = a.sent_start + oa.start, a.sent_start + oa.end
+    b0, b1 = b.sent_start + ob.start, b.sent_start + ob.end
+    if a0 < b1 and b0 < a1:
+        return True
+    if a.sent_start != b.sent_start or a.sentence != b.sentence:
+        return a0 == b1 or b0 == a1
+    gap = a.sentence[min(oa.end, ob.end):max(oa.start, ob.start)]
+    return len(chunks(gap)) < 2

@@ -1,0 +1,91 @@
+"""The rewriter: for a marked region, the decoder writes a replacement or ``<keep>``.
+
+Its judgement of an option is a *margin*: ln P(option) - ln P(<keep>) in nats, the log-odds the
+rewriter gives the change over leaving the region alone.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ..model_folder import InferenceSettings
+from .batches import length_batches
+from .regions import Region
+from .tokenizer import KEEP, InferenceTokenizer, mark
+
+#: (sentence, start, end, replacement): replace ``sentence[start:end]`` by ``replacement``
+Change = tuple[str, int, int, str]
+
+
+class Rewriter:
+    """Proposes and scores replacements for regions of sentences."""
+
+    def __init__(self, network, tokenizer: InferenceTokenizer, settings: InferenceSettings) -> None:
+        self.network = network
+        self.tokenizer = tokenizer
+        self.settings = settings
+        self.keep_id = tokenizer.token_id(KEEP)
+
+    def encode(self, marked: list[str]):
+        """Tokenise and encode rewriter inputs once; generation and scoring reuse the result."""
+        enc = self.tokenizer.batch(marked)
+        return self.network.encode(enc["input_ids"], enc["attention_mask"]), enc["attention_mask"]
+
+    def _mark(self, sentence: str, start: int, end: int) -> str:
+        return mark(sentence, start, end, self.settings.context_words)
+
+    def _keep_labels(self, rows: int) -> torch.Tensor:
+        return torch.tensor([[self.keep_id, self.tokenizer.eos_token_id]] * rows)
+
+    @torch.inference_mode()
+    def propose(self, regions: list[Region]) -> list[list[tuple[str, float]]]:
+        """The rewriter's own proposal for each region: (text, margin over keeping, in nats).
+
+        Greedy decoding may not produce <keep>, so the decoder always offers its best *change*;
+        the change then has to beat <keep>.
+        """
+        out: list[list[tuple[str, float]]] = [[] for _ in regions]
+        tok = self.tokenizer
+        marked = [self._mark(r.sentence, r.start, r.end) for r in regions]
+        for idx in length_batches(marked, self.settings.batch_size):
+            hidden, mask = self.encode([marked[i] for i in idx])
+            cands, scores = self.network.greedy(hidden, mask, self.settings.max_new_tokens, tok.eos_token_id,
+                                                tok.pad_token_id, banned=self.keep_id)
+            margins = scores - self.sequence_logprob(hidden, mask, self._keep_labels(len(idx)))
+            for row, i in enumerate(idx):
+                ids = [t for t in cands[row].tolist() if t != tok.pad_token_id]
+                if tok.eos_token_id not in ids:
+                    continue  # ran out of length: not a finished answer
+                text = tok.decode(ids[:ids.index(tok.eos_token_id)])
+                region = regions[i]
+                if text != region.sentence[region.start:region.end]:
+                    out[i] = [(text, float(margins[row]))]
+        return out
+
+    @torch.inference_mode()
+    def margins(self, changes: list[Change]) -> list[float]:
+        """The rewriter's margin (ln P(text) - ln P(<keep>)) for each change."""
+        out = [0.0] * len(changes)
+        marked = [self._mark(sent, a, b) for sent, a, b, _ in changes]
+        for idx in length_batches(marked, self.settings.batch_size):
+            hidden, mask = self.encode([marked[i] for i in idx])
+            labels = self.tokenizer.batch([changes[i][3] for i in idx])["input_ids"]
+            margins = (self.sequence_logprob(hidden, mask, labels)
+                       - self.sequence_logprob(hidden, mask, self._keep_labels(len(idx))))
+            for i, margin in zip(idx, margins.tolist()):
+                out[i] = margin
+        return out
+
+    def sequence_logprob(self, hidden: torch.Tensor, mask: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Sum of log-probabilities of ``labels`` (up to their first end-of-sequence) given encoder
+        states ``hidden``."""
+        labels = labels.clone()
+        eos = self.tokenizer.eos_token_id
+        # everything after the first end-of-sequence is padding
+        after = (labels == eos).long().cumsum(-1) - (labels == eos).long() > 0
+        labels[after | (labels == self.tokenizer.pad_token_id)] = -100
+        logits = self.network.decoder_logits(hidden, mask, self.network.shift_right(labels, self.tokenizer.pad_token_id))
+        logp = torch.log_softmax(logits.float(), -1)
+        valid = labels != -100
+        picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+        return (picked * valid).sum(-1)
