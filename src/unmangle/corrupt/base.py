@@ -1,7 +1,7 @@
 """What every noise family works on: one sentence's tokens, the edits already taken, case helpers.
 
 A family looks at a :class:`Context` (a sentence of the text being corrupted, tokenised with absolute
-offsets) and proposes at most one :class:`~unmangle.corrupt.pairs.Edit` of the clean text. Edits must
+offsets) and proposes at most one :class:`~unmangle.corrupt.pairs.DamageEdit` of the clean text. Edits must
 cover whole tokens (word-level families) and must not touch an edit already taken: a gap of at least
 one character keeps two spans from fusing into something that cuts a word.
 """
@@ -14,7 +14,7 @@ from importlib import resources
 from random import Random
 from typing import Callable, NamedTuple, Optional, Protocol
 
-from .labelled import Edit
+from .labelled import DamageEdit
 
 #: Words (letters/digits with inner hyphens, apostrophes and dots) and single punctuation marks.
 TOKEN_RE = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
@@ -95,7 +95,7 @@ class Family(Protocol):
 
     category: str
 
-    def propose(self, ctx: Context, rng: Random) -> Optional[Edit]: ...
+    def propose(self, ctx: Context, rng: Random) -> Optional[DamageEdit]: ...
 
 
 def choose(rng: Random, items: list):
@@ -134,15 +134,15 @@ def decapitalize_initial(word: str) -> str:
     return word
 
 
-def edit(ctx: Context, i: int, j: int, replacement: str, category: str, op: str) -> Optional[Edit]:
+def edit(ctx: Context, i: int, j: int, replacement: str, category: str, op: str) -> Optional[DamageEdit]:
     """An edit replacing tokens ``i..j`` (inclusive), or None if that region is taken or unchanged."""
     s, e = ctx.tokens[i].start, ctx.tokens[j].end
     if not ctx.free(s, e) or ctx.text[s:e] == replacement:
         return None
-    return Edit(s, e, replacement, category, op)
+    return DamageEdit(s, e, replacement, category, op)
 
 
-def first_free(ctx: Context, rng: Random, candidates: list, make: Callable) -> Optional[Edit]:
+def first_free(ctx: Context, rng: Random, candidates: list, make: Callable) -> Optional[DamageEdit]:
     """Try candidates in random order; return the first edit ``make(candidate)`` that fits."""
     if not candidates:
         return None

@@ -17,7 +17,7 @@ from typing import Optional
 
 from .base import Context, capitalize_first, decapitalize_initial, first_free
 from .function_words import PREPOSITIONS
-from .labelled import Edit
+from .labelled import DamageEdit
 
 CATEGORY = "clause"
 
@@ -29,10 +29,10 @@ _STRAY_CAP_WORDS = frozenset("""will has have are is was were can would should c
 not also already from on in to by with for kept made said has""".split())
 
 
-def _e(ctx: Context, s: int, e: int, new: str, op: str) -> Optional[Edit]:
+def _e(ctx: Context, s: int, e: int, new: str, op: str) -> Optional[DamageEdit]:
     if not ctx.free(s, e) or ctx.text[s:e] == new:
         return None
-    return Edit(s, e, new, CATEGORY, op)
+    return DamageEdit(s, e, new, CATEGORY, op)
 
 
 def _first_word_lower(text: str) -> str:
@@ -45,7 +45,7 @@ class ClauseNoise:
 
     category = CATEGORY
 
-    def propose(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def propose(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         r = rng.random()
         order = [self._lost_break, self._move_phrase, self._front_to_end, self._stray_cap]
         if r < 0.35:
@@ -62,7 +62,7 @@ class ClauseNoise:
                 return result
         return None
 
-    def _lost_break(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def _lost_break(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         toks = ctx.tokens
         nxt = ctx.next_tok
         if nxt is None or len(toks) < 3 or toks[-1].text != "." or not nxt.text[0].isalpha():
@@ -85,14 +85,14 @@ class ClauseNoise:
             return None
         return j
 
-    def _move_phrase(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def _move_phrase(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         toks = ctx.tokens
         if ctx.first_word < 0:
             return None
         sites = [i for i in ctx.words if i >= ctx.first_word + 2 and toks[i].text in _MOVABLE_PREPS
                  and (toks[i].text != "to" or (i + 1 < len(toks) and toks[i + 1].text in _DETERMINERS))]
 
-        def make(i: int) -> Optional[Edit]:
+        def make(i: int) -> Optional[DamageEdit]:
             j = self._phrase_end(ctx, i)
             if j is None or not toks[i - 1].text[0].isalnum():
                 return None
@@ -115,7 +115,7 @@ class ClauseNoise:
             return _e(ctx, toks[k].start, toks[j].end, new, "phrase.move")
         return first_free(ctx, rng, sites, make)
 
-    def _front_to_end(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def _front_to_end(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         toks = ctx.tokens
         f = ctx.first_word
         if f < 0 or toks[f].text.lower() not in _MOVABLE_PREPS or len(toks) < f + 6 \
@@ -133,7 +133,7 @@ class ClauseNoise:
         new = f"{capitalize_first(rest)} {_first_word_lower(phrase)}"
         return _e(ctx, toks[f].start, toks[-2].end, new, "phrase.to_end")
 
-    def _stray_cap(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def _stray_cap(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         toks = ctx.tokens
         sites = [i for i in ctx.words if toks[i].text.isalpha() and toks[i].text.islower()
                  and not ctx.is_initial(i)]

@@ -22,7 +22,7 @@ from .duplication import DuplicationNoise
 from .entities import EntityNoise
 from .function_words import FunctionWordNoise
 from .lexical import SynonymNoise, load_pps
-from .labelled import CorruptedPair, Edit, build_pair
+from .labelled import CorruptedPair, DamageEdit, build_pair
 from .punctuation import SpacingNoise
 from .word_order import WordOrderNoise
 
@@ -81,7 +81,7 @@ class Corruptor:
         damaged, and two of them can lose the break between them)."""
         text = _check_text(text)
         rng = self._rng if key is None else self.rng_for(key)
-        edits: list[Edit] = []
+        edits: list[DamageEdit] = []
         if self._plan and self.config.sentence_rate > 0 and text.strip():
             if "\n" not in text and _INNER_END.search(text) is None:
                 start, end = _strip(text)
@@ -122,7 +122,7 @@ class Corruptor:
 
     # ---- internals ------------------------------------------------------------------------
     def _corrupt_paragraph(self, text: str, start: int, end: int, taken: list, rng: Random,
-                           edits: list[Edit]) -> None:
+                           edits: list[DamageEdit]) -> None:
         # split a slice: textspans.sentences looks back over the whole text it is given
         offset = start
         sents = [Para(x.start + offset, x.end + offset) for x in sentences(text[start:end])]
@@ -135,7 +135,7 @@ class Corruptor:
             self._corrupt_sentence_span(text, s.start, s.end, next_tok, taken, rng, edits)
 
     def _corrupt_sentence_span(self, text: str, start: int, end: int, next_tok, taken: list,
-                               rng: Random, edits: list[Edit]) -> None:
+                               rng: Random, edits: list[DamageEdit]) -> None:
         cfg = self.config
         if rng.random() >= cfg.sentence_rate:
             return

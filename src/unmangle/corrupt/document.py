@@ -17,7 +17,7 @@ from random import Random
 from typing import Callable, NamedTuple, Optional
 
 from .base import DataError, choose, data_text
-from .labelled import Edit
+from .labelled import DamageEdit
 
 #: Share of ``rates["spacing"]`` used per paragraph break for lost breaks.
 LOST_BREAK_FACTOR = 0.2
@@ -73,9 +73,9 @@ def _separator(text: str, paras: list, g: int) -> str:
 
 
 def document_edits(text: str, paras: list, rates: dict, rng: Random,
-                   near_copy: Callable[[str, Random], str]) -> list[Edit]:
+                   near_copy: Callable[[str, Random], str]) -> list[DamageEdit]:
     """Edits between and around paragraphs; at most one per paragraph break."""
-    edits: list[Edit] = []
+    edits: list[DamageEdit] = []
     used: set[int] = set()  # paragraph breaks (index of the paragraph before) already edited
     n = len(paras)
     if n == 0:
@@ -92,7 +92,7 @@ def document_edits(text: str, paras: list, rates: dict, rng: Random,
                 sep = _separator(text, paras, g)
                 if "\n" not in sep:
                     sep = "\n\n"
-                edits.append(Edit(p.end, p.end, sep + copy, "paragraph_duplicate", "paragraph.near_copy"))
+                edits.append(DamageEdit(p.end, p.end, sep + copy, "paragraph_duplicate", "paragraph.near_copy"))
                 used.add(g)
 
     rate = rates.get("boilerplate", 0.0)
@@ -104,7 +104,7 @@ def document_edits(text: str, paras: list, rates: dict, rng: Random,
             if r < 0.55 and (n - 1) not in used:
                 block = choose(rng, list(ch.blocks))
                 joiner = "\n\n" if rng.random() < 0.6 else "\n"
-                edits.append(Edit(paras[-1].end, paras[-1].end, "\n\n" + joiner.join(block),
+                edits.append(DamageEdit(paras[-1].end, paras[-1].end, "\n\n" + joiner.join(block),
                                   "boilerplate", "boilerplate.trailing"))
                 used.add(n - 1)
             elif r < 0.85 and n > 1:
@@ -112,7 +112,7 @@ def document_edits(text: str, paras: list, rates: dict, rng: Random,
                 if free:
                     g = choose(rng, free)
                     sep = _separator(text, paras, g)
-                    edits.append(Edit(paras[g].end, paras[g].end, sep + choose(rng, list(ch.lines)),
+                    edits.append(DamageEdit(paras[g].end, paras[g].end, sep + choose(rng, list(ch.lines)),
                                       "boilerplate", "boilerplate.line"))
                     used.add(g)
             else:
@@ -120,13 +120,13 @@ def document_edits(text: str, paras: list, rates: dict, rng: Random,
                 if free:
                     g = choose(rng, free)
                     tag = choose(rng, list(ch.tags)).format(sep=choose(rng, [" ", "  "]))
-                    edits.append(Edit(paras[g].end, paras[g].end, tag, "boilerplate", "boilerplate.tag"))
+                    edits.append(DamageEdit(paras[g].end, paras[g].end, tag, "boilerplate", "boilerplate.tag"))
                     used.add(g)
 
     rate = rates.get("spacing", 0.0) * LOST_BREAK_FACTOR
     if rate > 0:
         for g in range(n - 1):
             if g not in used and rng.random() < rate:
-                edits.append(Edit(paras[g].end, paras[g + 1].start, " ", "spacing", "paragraph.lost_break"))
+                edits.append(DamageEdit(paras[g].end, paras[g + 1].start, " ", "spacing", "paragraph.lost_break"))
                 used.add(g)
     return edits

@@ -18,7 +18,7 @@ from typing import Optional
 
 from .base import (Context, PhraseTable, build_phrase_table, choose, data_text, edit, first_free,
                    match_phrases, read_tsv, word_list)
-from .labelled import Edit
+from .labelled import DamageEdit
 
 CATEGORY = "entity"
 
@@ -158,7 +158,7 @@ class EntityNoise:
         self.table_weight = table_weight
         self.procedural_rate = procedural_rate
 
-    def propose(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def propose(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         hits = match_phrases(ctx, self.table, lower=False, allow=_any)
         if hits and rng.random() < self.table_weight:
             result = first_free(ctx, rng, hits, lambda h: self._from_table(ctx, rng, h))
@@ -173,14 +173,14 @@ class EntityNoise:
             result = first_free(ctx, rng, hits, lambda h: self._from_table(ctx, rng, h))
         return result
 
-    def _from_table(self, ctx: Context, rng: Random, hit) -> Optional[Edit]:
+    def _from_table(self, ctx: Context, rng: Random, hit) -> Optional[DamageEdit]:
         i, _j, end, renderings = hit
         s = ctx.tokens[i].start
         if not ctx.free(s, end):
             return None
-        return Edit(s, end, choose(rng, renderings), CATEGORY, "entity.table")
+        return DamageEdit(s, end, choose(rng, renderings), CATEGORY, "entity.table")
 
-    def _procedural(self, ctx: Context, rng: Random, i: int) -> Optional[Edit]:
+    def _procedural(self, ctx: Context, rng: Random, i: int) -> Optional[DamageEdit]:
         out = mangle_name(ctx.tokens[i].text, rng)
         return edit(ctx, i, i, out, CATEGORY, "entity.lookalike") if out else None
 

@@ -15,7 +15,7 @@ from random import Random
 from typing import Optional
 
 from .base import Context, choose, edit, first_free, match_case
-from .labelled import Edit
+from .labelled import DamageEdit
 
 CATEGORY = "function_word"
 
@@ -106,7 +106,7 @@ class FunctionWordNoise:
 
     category = CATEGORY
 
-    def propose(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def propose(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         ops = [self._article, self._preposition, self._pronoun, self._auxiliary, self._agreement]
         weights = [0.35, 0.25, 0.12, 0.14, 0.14]
         order = []
@@ -127,7 +127,7 @@ class FunctionWordNoise:
         return None
 
     # -- articles ---------------------------------------------------------------------------
-    def _article(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def _article(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         toks = ctx.tokens
         sites = [i for i in ctx.words[:-1] if toks[i].text.lower() in ARTICLES and ctx.plain_gap(i)]
         r = rng.random()
@@ -137,7 +137,7 @@ class FunctionWordNoise:
             return first_free(ctx, rng, sites, lambda i: self._swap_article(ctx, rng, i))
         return self._insert_article(ctx, rng)
 
-    def _drop_article(self, ctx: Context, i: int) -> Optional[Edit]:
+    def _drop_article(self, ctx: Context, i: int) -> Optional[DamageEdit]:
         art, nxt = ctx.tokens[i].text, ctx.tokens[i + 1].text
         if not nxt[0].isalnum():
             return None
@@ -145,7 +145,7 @@ class FunctionWordNoise:
             nxt = match_case(art, nxt) if nxt.islower() else nxt
         return edit(ctx, i, i + 1, nxt, CATEGORY, "article.drop")
 
-    def _swap_article(self, ctx: Context, rng: Random, i: int) -> Optional[Edit]:
+    def _swap_article(self, ctx: Context, rng: Random, i: int) -> Optional[DamageEdit]:
         art = ctx.tokens[i].text
         nxt = ctx.tokens[i + 1].text
         low = art.lower()
@@ -157,7 +157,7 @@ class FunctionWordNoise:
             new = "an" if low == "a" else "a"
         return edit(ctx, i, i, match_case(art, new), CATEGORY, "article.swap")
 
-    def _insert_article(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def _insert_article(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         toks = ctx.tokens
         sites = []
         for i in ctx.words[1:]:
@@ -167,33 +167,33 @@ class FunctionWordNoise:
                 sites.append(i)
         word = "the" if rng.random() < 0.8 else None
 
-        def make(i: int) -> Optional[Edit]:
+        def make(i: int) -> Optional[DamageEdit]:
             art = word or _article_for(toks[i].text)
             return edit(ctx, i, i, f"{art} {toks[i].text}", CATEGORY, "article.insert")
         return first_free(ctx, rng, sites, make)
 
     # -- prepositions, pronouns, auxiliaries ---------------------------------------------------
-    def _swap_from(self, ctx: Context, rng: Random, table: dict, op: str) -> Optional[Edit]:
+    def _swap_from(self, ctx: Context, rng: Random, table: dict, op: str) -> Optional[DamageEdit]:
         toks = ctx.tokens
         sites = [i for i in ctx.words if toks[i].text.lower() in table]
 
-        def make(i: int) -> Optional[Edit]:
+        def make(i: int) -> Optional[DamageEdit]:
             t = toks[i].text
             return edit(ctx, i, i, match_case(t, choose(rng, list(table[t.lower()]))), CATEGORY, op)
         return first_free(ctx, rng, sites, make)
 
-    def _preposition(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def _preposition(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         return self._swap_from(ctx, rng, PREPOSITIONS, "preposition.swap")
 
-    def _pronoun(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def _pronoun(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         return self._swap_from(ctx, rng, PRONOUNS, "pronoun.swap")
 
-    def _auxiliary(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def _auxiliary(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         toks = ctx.tokens
         tense = [i for i in ctx.words[1:] if toks[i - 1].text.lower() in _HAVE
                  and (toks[i].text in PARTICIPLES or toks[i].text in _PAST_TO_PART)]
         if tense and rng.random() < 0.6:
-            def make(i: int) -> Optional[Edit]:
+            def make(i: int) -> Optional[DamageEdit]:
                 t = toks[i].text
                 return edit(ctx, i, i, PARTICIPLES.get(t) or _PAST_TO_PART[t], CATEGORY, "tense.participle")
             result = first_free(ctx, rng, tense, make)
@@ -202,7 +202,7 @@ class FunctionWordNoise:
         return self._swap_from(ctx, rng, AUXILIARIES, "auxiliary.swap")
 
     # -- agreement ---------------------------------------------------------------------------
-    def _agreement(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def _agreement(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         toks = ctx.tokens
         plural_sites, singular_sites = [], []
         for i in ctx.words[1:]:
@@ -213,10 +213,10 @@ class FunctionWordNoise:
             elif prev in SINGULAR_DETERMINERS and _content(ctx, i) and _plural(toks[i].text):
                 singular_sites.append(i)
 
-        def to_singular(i: int) -> Optional[Edit]:
+        def to_singular(i: int) -> Optional[DamageEdit]:
             return edit(ctx, i, i, _singular(toks[i].text) or toks[i].text, CATEGORY, "agreement.singular")
 
-        def to_plural(i: int) -> Optional[Edit]:
+        def to_plural(i: int) -> Optional[DamageEdit]:
             return edit(ctx, i, i, _plural(toks[i].text) or toks[i].text, CATEGORY, "agreement.plural")
         if plural_sites and (not singular_sites or rng.random() < 0.6):
             return first_free(ctx, rng, plural_sites, to_singular)

@@ -127,7 +127,7 @@ def inside_word(text: str, pos: int) -> bool:
     return 0 < pos < len(text) and bool(_WORD_CHAR.match(text[pos - 1])) and bool(_WORD_CHAR.match(text[pos]))
 
 
-class Edit(NamedTuple):
+class DamageEdit(NamedTuple):
     """A proposed change of the clean text: ``target[start:end]`` becomes ``replacement``."""
 
     start: int
@@ -137,7 +137,7 @@ class Edit(NamedTuple):
     op: str
 
 
-def build_pair(target: str, edits: Iterable[Edit]) -> CorruptedPair:
+def build_pair(target: str, edits: Iterable[DamageEdit]) -> CorruptedPair:
     """Apply non-overlapping ``edits`` to ``target`` and return the aligned pair."""
     out: list[str] = []
     spans: list[Span] = []

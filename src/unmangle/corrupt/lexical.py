@@ -21,7 +21,7 @@ from typing import Iterable, Optional
 
 from .base import (Context, DataError, PhraseTable, build_phrase_table, choose, data_text,
                    first_free, match_case, match_phrases, read_tsv)
-from .labelled import Edit
+from .labelled import DamageEdit
 
 CATEGORY = "synonym"
 
@@ -108,15 +108,15 @@ class SynonymNoise:
         else:
             self.table = synonym_table()
 
-    def propose(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def propose(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         hits = match_phrases(ctx, self.table, lower=True, allow=_allow)
         return first_free(ctx, rng, hits, lambda h: self._make(ctx, rng, h))
 
-    def _make(self, ctx: Context, rng: Random, hit) -> Optional[Edit]:
+    def _make(self, ctx: Context, rng: Random, hit) -> Optional[DamageEdit]:
         i, _j, end, subs = hit
         s = ctx.tokens[i].start
         if not ctx.free(s, end):
             return None
         first = ctx.tokens[i].text
         sub = choose(rng, subs)
-        return Edit(s, end, match_case(first, sub), CATEGORY, "synonym.table")
+        return DamageEdit(s, end, match_case(first, sub), CATEGORY, "synonym.table")

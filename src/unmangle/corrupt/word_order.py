@@ -14,7 +14,7 @@ from random import Random
 from typing import Optional
 
 from .base import Context, decapitalize_initial, edit, first_free
-from .labelled import Edit
+from .labelled import DamageEdit
 
 CATEGORY = "word_order"
 
@@ -52,7 +52,7 @@ class WordOrderNoise:
 
     category = CATEGORY
 
-    def propose(self, ctx: Context, rng: Random) -> Optional[Edit]:
+    def propose(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
         r = rng.random()
         toks = ctx.tokens
         if r < 0.35:
