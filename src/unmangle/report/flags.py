@@ -39,7 +39,8 @@ def _touches(start: int, end: int, edit: Edit) -> bool:
 
 
 def unchanged_flags(original: str, edits: Sequence[Edit], flagged: Iterable[Any]) -> list[Flag]:
-    """Flags (objects or mappings with start, end, score, source) that no edit touched, merged.
+    """Flags (objects or mappings with start, end, score, source) that no edit touched, merged;
+    whitespace at a flag's ends is left out of it.
 
     Spans outside ``original`` raise ``ValueError``: they were computed on another text.
     """
@@ -50,6 +51,12 @@ def unchanged_flags(original: str, edits: Sequence[Edit], flagged: Iterable[Any]
         if not 0 <= start < end <= len(original):
             raise ValueError(f"flagged span [{start}, {end}) lies outside the text ({len(original)} chars)")
         if any(_touches(start, end, e) for e in ordered_edits):
+            continue
+        while start < end and original[start].isspace():  # " Would": highlight the word only
+            start += 1
+        while end > start and original[end - 1].isspace():
+            end -= 1
+        if start == end:
             continue
         score = float(_field(span, "score", 0.0))
         kept.append(Flag(start, end, original[start:end], score, (str(_field(span, "source", "model")),)))

@@ -158,6 +158,9 @@ def _summary(result: Any, stages: _Stages, flags: list[Flag], language: str | No
         for i, name in enumerate(stages.names))
     if not rows:
         rows = '<tr><th scope="row">no edits</th><td>0</td></tr>'
+    shared = sum(1 for e in result.edits if len(_stage_parts(e.stage)) > 1)
+    note = (f'<p class="note">{shared} edit{"s" if shared != 1 else ""} made by two stages together '
+            f'count{"s" if shared == 1 else ""} for both.</p>' if shared else "")
     facts = [("edits", str(len(result.edits))), ("flagged, not changed", str(len(flags))),
              ("characters in / out", f"{len(result.original):,} / {len(result.text):,}")]
     if language:
@@ -168,7 +171,7 @@ def _summary(result: Any, stages: _Stages, flags: list[Flag], language: str | No
     return (f'<section class="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'
             f'<dl class="facts">{dl}</dl>'
             f'<table class="stages"><caption>Edits per stage</caption><thead><tr><th scope="col">stage</th>'
-            f'<th scope="col">edits</th></tr></thead><tbody>{rows}</tbody></table></section>')
+            f'<th scope="col">edits</th></tr></thead><tbody>{rows}</tbody></table>{note}</section>')
 
 
 def _filters(stages: _Stages, flags: list[Flag]) -> str:
@@ -200,6 +203,7 @@ kbd{border:1px solid #8a8a8a;border-radius:3px;padding:0 .3em;font-size:.9em;bac
 .stages caption{text-align:left;color:var(--muted)}
 .stages th,.stages td{padding:.1rem .6rem .1rem 0;text-align:left}
 .stages td{text-align:right}
+.note{flex-basis:100%;margin:0;color:var(--muted);font-size:.9rem}
 .swatch{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:-.1em;background:var(--tint);border:2px solid var(--line)}
 .toolbar{position:sticky;top:0;z-index:5;background:var(--paper);border-bottom:1px solid #c8c8c8;padding:.5rem 0;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 .filters{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem .75rem}
