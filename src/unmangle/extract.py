@@ -63,7 +63,15 @@ def _tree(html: str | bytes):
     _require_trafilatura()
     from trafilatura.utils import load_html  # decodes bytes by the page's declared or sniffed charset
 
-    return load_html(html)
+    tree = load_html(html)
+    if tree is None and html:  # trafilatura refuses fragments; a reader still sees their text
+        import lxml.html
+
+        try:
+            tree = lxml.html.document_fromstring(html)
+        except (ValueError, lxml.etree.ParserError):
+            return None
+    return tree
 
 
 def visible_text(html: str | bytes) -> str:
