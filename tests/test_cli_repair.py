@@ -62,7 +62,7 @@ def test_json_output(tmp_path, capsys):
 def test_diff_output(tmp_path, capsys):
     src = tmp_path / "in.txt"
     src.write_text(MANGLED, encoding="utf-8")
-    code, out, _ = run([str(src), "--diff"], capsys)
+    code, out, _ = run([str(src), "--diff=unified"], capsys)
     assert code == 0
     assert f"--- {src} (input)" in out and f"+++ {src} (repaired)" in out
     assert "-Subscribe now\n" in out

@@ -55,6 +55,13 @@ class RepairResult:
     def to_dict(self) -> dict:
         return {"text": self.text, "edits": [e.to_dict() for e in self.edits]}
 
+    def to_html(self, flagged=None, **options) -> str:
+        """A self-contained HTML review page of this result; ``flagged``: spans from ``detect()``
+        on ``original``. Options (title, language, score): :func:`unmangle.report.render_report`."""
+        from .report import render_report
+
+        return render_report(self, flagged, **options)
+
 
 def check_text(text: object) -> str:
     """Reject non-text input with an error that says what to do."""
