@@ -3,19 +3,17 @@ elsewhere.
 
 A document that writes "Tencent" three times and "Tencnet" once has told us which spelling it
 means; so has one that writes "Xiaomi" in one paragraph and "Millet Corp" in another. This path
-looks only for near misses of names the document itself spells right (gazetteer names found in
-it, and capitalised words it writes at least twice that a language model knows or the gazetteer
-lists), which makes it more precise than the open search: it may accept a wider edit distance,
+looks only for near misses of names the document itself spells right (gazetteer names it writes
+exactly), which makes it more precise than the open search: it may accept any one-letter edit,
 split spellings, variants and literal renderings written in capitals.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
-from .candidates import CAP_WORD, NameCandidate, _runs, matches_word
+from .candidates import CAP_WORD, LONG_WORD, NameCandidate, _runs, is_short_form, matches_word
 from .gazetteer import MIN_FUZZY_LENGTH, Gazetteer, GazetteerName
 from .judge import WordJudge
 
@@ -32,10 +30,10 @@ class DocumentName:
 
 
 def document_names(text: str, gazetteer: Gazetteer, judge: WordJudge) -> list[DocumentName]:
-    """Names the document spells right: listed names it writes exactly, and capitalised words it
-    writes at least twice that are listed or known to a model."""
+    """Names the document spells right: listed names it writes exactly, with their capitals.
+    (Capitalised words that are not listed are left out: "Edition" twice does not make
+    "Editino" a name's near miss.)"""
     words = list(CAP_WORD.finditer(text))
-    counts = Counter(w.group() for w in words)
     found: dict[str, DocumentName] = {}
     for run in _runs(words, text):
         for i in range(len(run)):
@@ -44,9 +42,6 @@ def document_names(text: str, gazetteer: Gazetteer, judge: WordJudge) -> list[Do
                 for entry in gazetteer.by_form.get(phrase.lower(), []):
                     if entry.name == phrase:
                         found.setdefault(phrase, DocumentName(phrase, entry))
-    for word, n in counts.items():
-        if n >= 2 and len(word) >= MIN_FUZZY_LENGTH and word not in found and judge.knows(word):
-            found[word] = DocumentName(word, None)
     return list(found.values())
 
 
@@ -82,7 +77,7 @@ def consistency_candidates(text: str, gazetteer: Gazetteer, judge: WordJudge) ->
                 if abs(len(low) - len(old)) > 2 or low[0] != old[0].lower() and low[-1] != old[-1].lower():
                     continue
                 how = matches_word(old.lower(), low)
-                if how is not None:
+                if how is not None and (how[1] == 1 or len(old) >= LONG_WORD):
                     out.append(NameCandidate(w.start(), w.end(), old, target, "consistency:" + how[0],
                                              how[1], entry or placeholder))
         # split spellings, variants and renderings: sub-runs of the run
@@ -97,7 +92,7 @@ def consistency_candidates(text: str, gazetteer: Gazetteer, judge: WordJudge) ->
                     n = joined[key.replace(" ", "").replace("-", "")]
                     out.append(NameCandidate(start, end, phrase, n.text, "consistency:split", 0,
                                              n.entry or placeholder))
-                if key in phrases and (j - i >= 2 or not judge.knows(phrase) or _title_mid_sentence(text, start)):
+                if key in phrases and not is_short_form(phrase, phrases[key][0]) and (j - i >= 2 or not judge.knows(phrase) or _title_mid_sentence(text, start)):
                     target, entry = phrases[key]
                     how = "consistency:rendering" if key in {r.lower() for r in entry.renderings} else "consistency:variant"
                     out.append(NameCandidate(start, end, phrase, target, how, 0, entry))

@@ -61,12 +61,28 @@ def _general_default() -> GeneralEnglish | None:
     return GeneralEnglish(path) if path.exists() else None
 
 
-class WordJudge:
-    """Both models' opinion of single words (lower-cased)."""
+def _wordfreq_zipf(word: str) -> float:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a core dependency
+        return 0.0
+    return zipf_frequency(word, "en")
 
-    def __init__(self, lm: NgramLM | None, general: GeneralEnglish | None) -> None:
+
+class WordJudge:
+    """The models' opinion of single words (lower-cased): the trigram model, the general English
+    model, and ``wordfreq``'s word list (web, news, subtitles: it holds many rare names, and a
+    misspelling that no one writes has frequency 0 there)."""
+
+    def __init__(self, lm: NgramLM | None, general: GeneralEnglish | None, *, use_wordfreq: bool = True) -> None:
         self.lm = lm
         self.general = general
+        self.use_wordfreq = use_wordfreq
+
+    @functools.lru_cache(maxsize=65536)
+    def zipf(self, word: str) -> float:
+        """wordfreq's Zipf frequency of ``word`` (0 when unknown or not used)."""
+        return _wordfreq_zipf(word) if self.use_wordfreq else 0.0
 
     def count(self, word: str) -> int:
         """How often the trigram model counted ``word`` (0 when unknown or no model)."""
@@ -77,7 +93,7 @@ class WordJudge:
 
     def knows(self, word: str) -> bool:
         """Whether either model has the word in its vocabulary."""
-        if self.count(word) > 0:
+        if self.count(word) > 0 or self.zipf(word) > 0:
             return True
         return self.general is not None and self.general.knows(word)
 

@@ -52,3 +52,23 @@ def phonetic_key(word: str) -> str:
         return ""
     w = _SOUND.sub(lambda m: _SOUNDS[m.group()], _SILENT.sub("", w)) or w[0]
     return _DOUBLE.sub(r"\1", w[0] + w[1:].translate(_VOWELS))
+
+
+def edit_kind(old: str, target: str) -> str | None:
+    """What one edit turned ``target`` into ``old`` (both lower case): "doubled" (a letter written
+    twice), "lost" (a letter left out), "swapped" (two neighbours exchanged), "added" (another
+    letter put in), "substituted"; None when they are not one edit apart."""
+    if len(old) == len(target) + 1:
+        for i in range(len(old)):
+            if old[:i] + old[i + 1:] == target:
+                return "doubled" if (i > 0 and old[i - 1] == old[i]) or (i + 1 < len(old) and old[i + 1] == old[i]) else "added"
+        return None
+    if len(old) + 1 == len(target):
+        return "lost" if edit_kind(target, old) in ("doubled", "added") else None
+    if len(old) == len(target):
+        diff = [i for i in range(len(old)) if old[i] != target[i]]
+        if len(diff) == 1:
+            return "substituted"
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and old[diff[0]] == target[diff[1]] and old[diff[1]] == target[diff[0]]:
+            return "swapped"
+    return None

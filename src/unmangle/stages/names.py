@@ -31,6 +31,8 @@ CHOICE_MARGIN = 2.0
 MAX_LOSS = 2.0
 #: A name counted this often by the trigram model is judged on its gain in context.
 COMMON_COUNT = 100
+#: A name with at least this wordfreq Zipf frequency (about 1 in 10 million words) is well known.
+WELL_KNOWN_ZIPF = 2.0
 #: A place whose population (log10) reaches this counts as well known without the models.
 WELL_KNOWN_PLACE = 5.7
 
@@ -126,7 +128,8 @@ class NamesStage:
         """Open-search candidates need a well-known target: one a model knows, a big place, or a
         company; and a word near miss of two edits needs a long word and a known target."""
         entry = c.name
-        known = self.judge.knows(c.new) or (entry.kind == "place" and entry.weight >= WELL_KNOWN_PLACE)
+        known = (self.judge.count(c.new) > 0 or self.judge.zipf(c.new) >= WELL_KNOWN_ZIPF
+                 or (entry.kind == "place" and entry.weight >= WELL_KNOWN_PLACE))
         if c.how in ("split", "variant"):
             return True
         if not (known or entry.kind == "org"):
