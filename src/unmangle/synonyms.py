@@ -187,10 +187,14 @@ class SynonymRepair:
         return all(self._passes(n, option.gain(n), dict(option.shifts)[n]) for n in self.require)
 
     def decide(self, sentence: str) -> list[SynonymOption]:
-        """The options to make: accepted by every required judge, the best one per word, and of
-        two less than two words apart the one with more evidence."""
+        """The options to make in ``sentence`` (see :meth:`choose`)."""
+        return self.choose(self.options(sentence))
+
+    def choose(self, options: Sequence[SynonymOption]) -> list[SynonymOption]:
+        """Of one sentence's options, those to make: accepted by every required judge, the best
+        one per word, and of two less than two words apart the one with more evidence."""
         best: dict[int, SynonymOption] = {}
-        for opt in self.options(sentence):
+        for opt in options:
             if self.accepts(opt) and (opt.word_index not in best or
                                       self._rank(opt) > self._rank(best[opt.word_index])):
                 best[opt.word_index] = opt
