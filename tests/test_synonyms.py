@@ -95,7 +95,7 @@ def test_stage_edits_fit_the_text():
 
     if bundled_model_dir() is None:
         pytest.skip("no bundled trigram model")
-    stage = SynonymsStage()
+    stage = SynonymsStage(margins={"trigram": 3.0, "broad": 3.0, "trigram_context": 1.0, "broad_context": 1.0})
     text = "The president declared new gauges to fight inflation. Mr Gauges “declared gauges” in 2020."
     edits = stage.propose(text)
     assert [(e.old, e.new) for e in edits] == [("gauges", "measures")]
