@@ -13,6 +13,9 @@ Rate semantics (documented here because training and benchmarks depend on them):
   tag between paragraphs).
 - Lost paragraph breaks count as ``spacing`` damage, at ``rates["spacing"] * 0.2`` per paragraph break.
 
+``thesaurus_share`` (default 0): share of the synonym family's edits drawn from the thesaurus
+(Moby and WordNet) instead of the hand-written table; 0 leaves every output as before.
+
 Rates given to :class:`CorruptionConfig` are merged over the ``news`` preset; use
 :meth:`CorruptionConfig.only` for a single category.
 """
@@ -71,6 +74,7 @@ class CorruptionConfig:
     rates: Mapping[str, float] = field(default_factory=dict)
     sentence_rate: float = 0.6
     max_edits_per_sentence: int = 4
+    thesaurus_share: float = 0.0
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.rates) - set(CATEGORIES))
@@ -93,6 +97,12 @@ class CorruptionConfig:
         if int(self.max_edits_per_sentence) < 0:
             raise ConfigError(f"max_edits_per_sentence must be >= 0, got {self.max_edits_per_sentence}")
         self.max_edits_per_sentence = int(self.max_edits_per_sentence)
+        try:
+            self.thesaurus_share = float(self.thesaurus_share)
+        except (TypeError, ValueError):
+            raise ConfigError(f"thesaurus_share must be a number, got {self.thesaurus_share!r}") from None
+        if not 0.0 <= self.thesaurus_share <= 1.0:
+            raise ConfigError(f"thesaurus_share must lie in [0, 1], got {self.thesaurus_share}")
 
     @classmethod
     def preset(cls, name: str, **overrides: object) -> "CorruptionConfig":
@@ -122,5 +132,8 @@ class CorruptionConfig:
         return cls.only()
 
     def to_dict(self) -> dict:
-        return {"rates": dict(self.rates), "sentence_rate": self.sentence_rate,
-                "max_edits_per_sentence": self.max_edits_per_sentence}
+        out = {"rates": dict(self.rates), "sentence_rate": self.sentence_rate,
+               "max_edits_per_sentence": self.max_edits_per_sentence}
+        if self.thesaurus_share:  # only when set, so existing records stay byte-identical
+            out["thesaurus_share"] = self.thesaurus_share
+        return out

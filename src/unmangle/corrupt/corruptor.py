@@ -30,11 +30,11 @@ from .word_order import WordOrderNoise
 _INNER_END = re.compile(r"[.!?][\"'”’)\]]*\s")
 
 
-def _build_family(category: str, pps: Optional[list]) -> Family:
+def _build_family(category: str, pps: Optional[list], thesaurus_share: float = 0.0) -> Family:
     if category == "entity":
         return EntityNoise()
     if category == "synonym":
-        return SynonymNoise(extra=pps)
+        return SynonymNoise(extra=pps, thesaurus_share=thesaurus_share)
     if category == "function_word":
         return FunctionWordNoise()
     if category == "word_order":
@@ -67,7 +67,7 @@ class Corruptor:
         extra = load_pps(pps) if pps else None
         rates = self.config.rates
         self._plan = [(c, float(rates[c])) for c in SENTENCE_CATEGORIES if rates[c] > 0]
-        self._families = {c: _build_family(c, extra) for c, _ in self._plan}
+        self._families = {c: _build_family(c, extra, self.config.thesaurus_share) for c, _ in self._plan}
         self._total = sum(r for _, r in self._plan)
         self._copier: Optional[Corruptor] = None
 

@@ -7,6 +7,13 @@ tortured-phrase list (``expected -> tortured``, e.g. the public PPS list) is add
 
 Only lowercase occurrences are replaced (or a capitalised one at the start of a sentence): a
 capitalised word mid-sentence is probably part of a name, which is the entity family's business.
+
+With ``thesaurus_share`` > 0 (``CorruptionConfig(thesaurus_share=...)``), that share of the
+family's edits instead replaces a content word by a thesaurus synonym (Moby and WordNet, through
+:func:`unmangle.thesaurus.reverse_candidates`, among its :data:`THESAURUS_TOP` commonest), so a
+model trained on the output does not learn one hand-written table only. That path needs numpy
+and lemminflect and is imported only when used; at the default 0 no random draw changes, so
+every existing preset's output stays as it was.
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ from .base import (Context, DataError, PhraseTable, build_phrase_table, choose, 
 from .labelled import DamageEdit
 
 CATEGORY = "synonym"
+#: A thesaurus substitute is drawn among this many commonest candidates (rarer ones are mostly
+#: senses no spinner would pick, and would make the task artificially easy).
+THESAURUS_TOP = 25
 
 
 def _merge(entries: Iterable[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
@@ -101,14 +111,20 @@ class SynonymNoise:
 
     category = CATEGORY
 
-    def __init__(self, extra: Optional[list[tuple[str, list[str]]]] = None) -> None:
+    def __init__(self, extra: Optional[list[tuple[str, list[str]]]] = None,
+                 thesaurus_share: float = 0.0) -> None:
         if extra:
             base = [(k, list(v)) for k, v in synonym_entries()]
             self.table = build_phrase_table(_merge(base + list(extra)), lower=True)
         else:
             self.table = synonym_table()
+        self.thesaurus_share = float(thesaurus_share)
 
     def propose(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
+        if self.thesaurus_share > 0 and rng.random() < self.thesaurus_share:
+            edit = self._thesaurus_edit(ctx, rng)
+            if edit is not None:
+                return edit
         hits = match_phrases(ctx, self.table, lower=True, allow=_allow)
         return first_free(ctx, rng, hits, lambda h: self._make(ctx, rng, h))
 
@@ -120,3 +136,22 @@ class SynonymNoise:
         first = ctx.tokens[i].text
         sub = choose(rng, subs)
         return DamageEdit(s, end, match_case(first, sub), CATEGORY, "synonym.table")
+
+    def _thesaurus_edit(self, ctx: Context, rng: Random) -> Optional[DamageEdit]:
+        from ..thesaurus import is_content_word, reverse_candidates
+
+        sites = [i for i in ctx.words
+                 if _allow(ctx, i) and ctx.tokens[i].text.isalpha() and len(ctx.tokens[i].text) >= 3
+                 and is_content_word(ctx.tokens[i].text)]
+
+        def make(i: int) -> Optional[DamageEdit]:
+            tok = ctx.tokens[i]
+            if not ctx.free(tok.start, tok.end):
+                return None
+            subs = reverse_candidates(tok.text)[:THESAURUS_TOP]
+            sub = choose(rng, subs)
+            if sub is None:
+                return None
+            return DamageEdit(tok.start, tok.end, match_case(tok.text, sub), CATEGORY, "synonym.thesaurus")
+
+        return first_free(ctx, rng, sites, make)
