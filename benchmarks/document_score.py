@@ -170,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     from unmangle.scoring.features import extract
 
     clf = load_classifier(args.classifier)
-    names = {p for n in clf.feature_names for p in n.split("*")}
+    from unmangle.scoring.classifier import base_features
+
+    names = {p for n in clf.feature_names for p in base_features(n)}
     general = any(n.startswith("general_") for n in names)
     sets = build_sets(Path(args.shared), args.per_setting, args.seed)
     results: dict = {"command": "python benchmarks/document_score.py " + " ".join(argv or sys.argv[1:]),

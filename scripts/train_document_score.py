@@ -22,9 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 DEFAULT_FEATURES = (
-    "lm_mean,lm_surprising,context_gain,context_loss,trigram_unseen,bigram_unseen,lm_oov,"
-    "wordfreq_oov,wordfreq_rare,lexicon_hits,normalize_edits,boilerplate_share,duplicate_share,"
-    "doubled_words,log_words,context_gain*log_words,trigram_unseen*log_words,lm_mean*log_words"
+    "lm_mean,lm_surprising,context_gain,context_loss,trigram_unseen,bigram_unseen,bigram_anomaly,"
+    "bigram_anomaly_strong,trigram_anomaly,lm_oov,wordfreq_oov,wordfreq_rare,lexicon_hits,"
+    "normalize_edits,boilerplate_share,duplicate_share,doubled_words,log_words,"
+    "any:normalize_edits,any:boilerplate_share,any:duplicate_share,any:doubled_words,any:lexicon_hits,"
+    "log:normalize_edits,log:lm_oov,log:wordfreq_oov,log:bigram_anomaly"
 )
 
 

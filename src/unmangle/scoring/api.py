@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..resources import package_data
-from .classifier import Classifier
+from .classifier import Classifier, base_features
 from .features import GENERAL_FEATURES, NEURAL_FEATURES, extract, neural_flagger
 
 CLASSIFIER_FILE = "document_score.json"
@@ -68,7 +68,7 @@ def score_document(text: str, *, classifier: str | Path | None = None,
     if not isinstance(text, str):
         raise TypeError(f"score_document() takes str, not {type(text).__name__}")
     clf = load_classifier(str(classifier) if classifier else None)
-    names = {part for n in clf.feature_names for part in n.split("*")}
+    names = {part for n in clf.feature_names for part in base_features(n)}
     general = bool(names & set(GENERAL_FEATURES))
     flagged = neural_flagger(model) if names & set(NEURAL_FEATURES) else None
     found = extract(text, ngram_path=ngram_path, general=general, flagged=flagged)

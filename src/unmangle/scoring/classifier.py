@@ -3,8 +3,10 @@
 Everything that decides a score is in one JSON file (feature names, means, scales, weights, the
 calibration map and a description of the training data), so a reader can recompute any
 probability by hand: ``z = bias + sum(w_i * (x_i - mean_i) / scale_i)``, then ``p = sigmoid(a*z + b)``
-(Platt scaling fitted on out-of-fold scores). A feature name ``"x*y"`` is the product of two
-features (lets evidence grow with a document's length: ``lm_mean*log_words``).
+(Platt scaling fitted on out-of-fold scores). Derived feature names: ``"x*y"`` is the product of
+two features (evidence that grows with a document's length: ``lm_mean*log_words``), ``"any:x"`` is
+1 when ``x`` is above 0 (a rate that is almost always 0 in clean text), ``"log:x"`` is
+``ln(x + 0.001)`` (rates whose effect is multiplicative).
 """
 
 from __future__ import annotations
@@ -24,8 +26,21 @@ class ClassifierFormatError(ValueError):
     """A classifier file that is missing parts or was written by an incompatible version."""
 
 
+#: Added before the logarithm in ``log:`` features, so a rate of 0 has a finite value.
+LOG_OFFSET = 1e-3
+
+
+def base_features(name: str) -> list[str]:
+    """The extracted features a (possibly derived) feature name reads."""
+    return [part.split(":", 1)[-1] for part in name.split("*")]
+
+
 def feature_value(features: Mapping[str, float], name: str) -> float:
-    """One (possibly product) feature from a unit's rates."""
+    """One (possibly derived) feature from a unit's rates."""
+    if name.startswith("any:"):
+        return float(features[name[4:]] > 0)
+    if name.startswith("log:"):
+        return math.log(features[name[4:]] + LOG_OFFSET)
     if "*" in name:
         value = 1.0
         for part in name.split("*"):

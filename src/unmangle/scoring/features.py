@@ -32,7 +32,8 @@ from ..textspans import Span, paragraphs, sentences
 
 #: Features that need nothing beyond the core install (trigram model, wordfreq, the fast stages).
 FAST_FEATURES: tuple[str, ...] = (
-    "lm_mean", "lm_surprising", "context_gain", "context_loss", "trigram_unseen", "bigram_unseen", "lm_oov", "wordfreq_oov",
+    "lm_mean", "lm_surprising", "context_gain", "context_loss", "trigram_unseen", "bigram_unseen", "bigram_anomaly",
+    "bigram_anomaly_strong", "trigram_anomaly", "lm_oov", "wordfreq_oov",
     "wordfreq_rare", "lexicon_hits", "normalize_edits", "boilerplate_share", "duplicate_share",
     "doubled_words", "log_words",
 )
@@ -69,6 +70,9 @@ class Counts:
     trigram_unseen: int = 0
     bigram_positions: int = 0
     bigram_unseen: int = 0
+    bigram_anomaly: int = 0         # unseen bigrams of two known words expected >= 2 times
+    bigram_anomaly_strong: int = 0  # ... expected >= 10 times
+    trigram_anomaly: int = 0        # unseen trigrams whose two bigrams predict >= 2 occurrences
     lm_oov: int = 0
     wordfreq_oov: int = 0
     wordfreq_rare: int = 0
@@ -103,6 +107,9 @@ class Counts:
             "context_loss": self.context_loss / t,
             "trigram_unseen": self.trigram_unseen / max(self.trigram_positions, 1),
             "bigram_unseen": self.bigram_unseen / max(self.bigram_positions, 1),
+            "bigram_anomaly": self.bigram_anomaly / max(self.bigram_positions, 1),
+            "bigram_anomaly_strong": self.bigram_anomaly_strong / max(self.bigram_positions, 1),
+            "trigram_anomaly": self.trigram_anomaly / max(self.trigram_positions, 1),
             "lm_oov": self.lm_oov / w,
             "wordfreq_oov": self.wordfreq_oov / w,
             "wordfreq_rare": self.wordfreq_rare / w,
@@ -235,10 +242,26 @@ def _lm_counts(lm, sentence_texts: Iterable[str], counts: Counts) -> None:
         if len(full) >= 3:  # bigrams and trigrams ending at a real word or the sentence end
             bi = (full[1:-1] << shift) | full[2:]
             tri = (((full[:-2] << shift) | full[1:-1]) << shift) | full[2:]
+            bi_seen = _member(lm.bigram_keys, bi)
+            tri_seen = _member(lm.trigram_keys, tri)
             counts.bigram_positions += len(bi)
-            counts.bigram_unseen += int((~_member(lm.bigram_keys, bi)).sum())
+            counts.bigram_unseen += int((~bi_seen).sum())
             counts.trigram_positions += len(tri)
-            counts.trigram_unseen += int((~_member(lm.trigram_keys, tri)).sum())
+            counts.trigram_unseen += int((~tri_seen).sum())
+            # Absence as evidence: two common words that never met in the clean text, though
+            # chance alone predicts they would (expected count c(u)c(v)/N), are a telling sign of
+            # a substituted or misplaced word; rare words and names (unknown) are left out.
+            u, v = full[1:-1].astype(np.int64), full[2:].astype(np.int64)
+            known = (u != lm.unk) & (v != lm.unk)
+            expected = lm.unigram_counts[u] * lm.unigram_counts[v] / lm.total
+            counts.bigram_anomaly += int((known & ~bi_seen & (expected >= 2)).sum())
+            counts.bigram_anomaly_strong += int((known & ~bi_seen & (expected >= 10)).sum())
+            # trigram: both of its bigrams seen, the middle word common, yet never together
+            first = _counts_of(lm.bigram_keys, lm.bigram_counts, (full[:-2] << shift) | full[1:-1])
+            second = _counts_of(lm.bigram_keys, lm.bigram_counts, bi)
+            middle = np.maximum(lm.unigram_counts[u], 1)
+            expected3 = first * second / middle
+            counts.trigram_anomaly += int((~tri_seen & (expected3 >= 2)).sum())
 
 
 def _member(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -246,6 +269,13 @@ def _member(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
         return np.zeros(len(query), dtype=bool)
     pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
     return keys[pos] == query
+
+
+def _counts_of(keys: np.ndarray, counts: np.ndarray, query: np.ndarray) -> np.ndarray:
+    if len(keys) == 0:
+        return np.zeros(len(query))
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return np.where(keys[pos] == query, counts[pos], 0).astype(float)
 
 
 def _paragraph_of(spans: list[Span], starts: list[int], offset: int) -> int:
