@@ -4,7 +4,8 @@
         [--features NAME,NAME*NAME,...] [--cache /tmp/docscore_train.json] [--out FILE]
 
 Training data is training-side only (see unmangle.training.document_score): UN speeches of 2022
-through the corruption generator beside their clean versions, and the unseen MLQE-PE train lines
+and English Wikipedia sentences (MLQE-PE en-zh train sources) through the corruption generator
+beside their clean versions, and the unseen MLQE-PE xx-en train lines
 (machine translations against post-edits) grouped into documents. ``--cache`` keeps the feature
 rows so other feature sets can be tried without recomputing them. ``--cv`` prints 5-fold
 cross-validated AUC per source for the chosen features (training data only).
@@ -66,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             cache.write_text(json.dumps({"documents": [d.__dict__ for d in docs], "rows": rows}))
     description = {
         "data": "UN General Debate 2022 excerpts (1-8 paragraphs) clean and through unmangle.corrupt "
-                "(presets light/news/heavy and each family alone); MLQE-PE xx-en train, the last "
+                "(presets light/news/heavy and each family alone); English Wikipedia sentences (MLQE-PE "
+                "en-zh train sources) in 1-20 sentence documents, damaged alike; MLQE-PE xx-en train, the last "
                 f"200 lines per language pair, MT vs post-edit in documents of 1-20 sentences; seed {args.seed}",
         "command": "python scripts/train_document_score.py " + " ".join(argv or sys.argv[1:]),
     }
