@@ -99,7 +99,8 @@ def test_detect_cli_json(tiny_model_dir, tmp_path, capsys):
     model, _ = tiny_model_dir
     src = tmp_path / "in.txt"
     src.write_text("Users of Ticketok shared it.", encoding="utf-8")
-    assert main(["detect", str(src), "--json", "--model", str(model), "--threshold", "0.99"]) == 0
+    assert main(["detect", str(src), "--json", "--spans", "--model", str(model), "--threshold", "0.99"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert {"start": 9, "end": 17, "text": "Ticketok", "score": rows[0]["score"], "source": "lexicon"} in rows
+    spans = rows[0]["spans"]
+    assert {"start": 9, "end": 17, "text": "Ticketok", "score": spans[0]["score"], "source": "lexicon"} in spans
     assert main(["detect", str(tmp_path / "missing.txt")]) == 2

@@ -1,0 +1,84 @@
+"""``score_document(text)``: the probability that a text (and each paragraph) is machine-mangled.
+
+The shipped classifier (``unmangle/data/document_score.json``) is package data rather than part of
+the model folder: it reads the bundled trigram model and the fast stages, needs no neural model,
+and a user who swaps the model folder for a fine-tuned one keeps a score whose calibration was
+measured (a classifier for another trigram model would have to be retrained; ``classifier=``
+takes its path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..resources import package_data
+from .classifier import Classifier, base_features
+from .features import GENERAL_FEATURES, NEURAL_FEATURES, extract, neural_flagger
+
+CLASSIFIER_FILE = "document_score.json"
+#: The verdict threshold the CLI states: "mangled" from this probability on.
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass
+class ParagraphScore:
+    """One paragraph: its span in the text, its probability, and each feature's contribution."""
+
+    start: int
+    end: int
+    probability: float
+    evidence: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class DocumentScore:
+    """Probability that the whole text is machine-mangled, its paragraphs, and the evidence
+    (feature -> contribution to the calibrated log-odds; positive = points to damage)."""
+
+    probability: float
+    paragraphs: list[ParagraphScore] = field(default_factory=list)
+    evidence: dict[str, float] = field(default_factory=dict)
+    features: dict[str, float] = field(default_factory=dict)
+
+    def verdict(self, threshold: float = DEFAULT_THRESHOLD) -> str:
+        return "mangled" if self.probability >= threshold else "clean"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@lru_cache(maxsize=4)
+def load_classifier(path: str | None = None) -> Classifier:
+    """The shipped classifier, or the one at ``path``."""
+    return Classifier.load(path or package_data(CLASSIFIER_FILE))
+
+
+def score_document(text: str, *, classifier: str | Path | None = None,
+                   ngram_path: str | Path | None = None, model: str | Path | None = "default",
+                   paragraphs: bool = True) -> DocumentScore:
+    """Score ``text``; an empty text scores 0 with no paragraphs.
+
+    Features the classifier was trained with decide what runs: the general English model only if
+    it uses ``general_*`` features, the neural detector (from ``model``) only if it uses
+    ``flagged_share``. ``ngram_path`` overrides the bundled trigram model (the classifier's
+    calibration holds for the model it was trained with).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"score_document() takes str, not {type(text).__name__}")
+    clf = load_classifier(str(classifier) if classifier else None)
+    names = {part for n in clf.feature_names for part in base_features(n)}
+    general = bool(names & set(GENERAL_FEATURES))
+    flagged = neural_flagger(model) if names & set(NEURAL_FEATURES) else None
+    found = extract(text, ngram_path=ngram_path, general=general, flagged=flagged)
+    if not found.paragraphs:
+        return DocumentScore(0.0)
+    total = found.total.features()
+    p, evidence = clf.explain(total)
+    paras = []
+    if paragraphs:
+        for span, counts in found.paragraphs:
+            pp, ev = clf.explain(counts.features())
+            paras.append(ParagraphScore(span.start, span.end, round(pp, 4), ev))
+    return DocumentScore(round(p, 4), paras, evidence, {k: round(v, 5) for k, v in total.items()})

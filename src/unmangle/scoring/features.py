@@ -1,0 +1,357 @@
+"""Cheap, inspectable signs of machine damage, counted per paragraph and summed per document.
+
+Every feature is a rate (a share of words or tokens, or a mean log-score), so a paragraph and a
+whole document are described alike and a reader can check any value by hand:
+
+- language-model surprise under the model folder's word trigram model (``ngram.npz``, counted from
+  clean text): mean ln score per token, the share of very surprising tokens, and how often the
+  model never saw a trigram or bigram of the text (translation and spinning make word sequences
+  clean writers do not);
+- words outside a frequency list (wordfreq) and outside the trigram model's vocabulary;
+- what the deterministic stages would do: lexicon and tortured-phrase hits, spacing/punctuation
+  fixes (normalize), boilerplate lines, duplicated sentences and doubled words;
+- optionally, the mean ln probability under a general English trigram model (pocketsphinx's
+  ``en-us.lm.bin``, when pocketsphinx is installed) and the share of words the neural detector
+  flags (slow: about 100 words/s on two busy cores, so it is never on by default).
+
+Counts are kept as sums (:class:`Counts`) so paragraphs add up to the document exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from ..textspans import Span, paragraphs, sentences
+
+#: Features that need nothing beyond the core install (trigram model, wordfreq, the fast stages).
+FAST_FEATURES: tuple[str, ...] = (
+    "lm_mean", "lm_surprising", "context_gain", "context_loss", "trigram_unseen", "bigram_unseen", "bigram_anomaly",
+    "bigram_anomaly_strong", "trigram_anomaly", "lm_oov", "wordfreq_oov",
+    "wordfreq_rare", "lexicon_hits", "normalize_edits", "boilerplate_share", "duplicate_share",
+    "doubled_words", "log_words",
+)
+#: Needs pocketsphinx (a general English trigram model).
+GENERAL_FEATURES: tuple[str, ...] = ("general_mean", "general_oov")
+#: Needs the neural detector (slow).
+NEURAL_FEATURES: tuple[str, ...] = ("flagged_share",)
+ALL_FEATURES = FAST_FEATURES + GENERAL_FEATURES + NEURAL_FEATURES
+
+#: A token this surprising (ln score) counts as "surprising": below what a word seen once in the
+#: training text gets after one backoff, i.e. the model has no context support at all for it.
+SURPRISING_LN = -9.0
+#: Zipf frequency below which a word counts as rare (3 = once per million words).
+RARE_ZIPF = 3.0
+_ALPHA_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+#: ln probability given to a word the general model does not know (its floor).
+_GENERAL_FLOOR_LN = -7.0 * math.log(10)
+_GENERAL_UNKNOWN = -500_000_000
+_LOG_1_0001 = math.log(1.0001)
+
+
+@dataclass
+class Counts:
+    """Raw sums for one unit of text; :meth:`features` turns them into rates."""
+
+    words: int = 0            # alphabetic words
+    chars: int = 0
+    tokens: int = 0           # trigram-model tokens (words, punctuation, sentence ends)
+    lm_sum: float = 0.0       # sum of ln scores of those tokens
+    lm_surprising: int = 0
+    context_gain_sum: float = 0.0  # sum over tokens of ln score - ln unigram probability
+    context_loss: int = 0          # tokens whose context makes them less likely than alone
+    trigram_positions: int = 0
+    trigram_unseen: int = 0
+    bigram_positions: int = 0
+    bigram_unseen: int = 0
+    bigram_anomaly: int = 0         # unseen bigrams of two known words expected >= 2 times
+    bigram_anomaly_strong: int = 0  # ... expected >= 10 times
+    trigram_anomaly: int = 0        # unseen trigrams whose two bigrams predict >= 2 occurrences
+    lm_oov: int = 0
+    wordfreq_oov: int = 0
+    wordfreq_rare: int = 0
+    lexicon_hits: int = 0
+    normalize_edits: int = 0
+    boilerplate_chars: int = 0
+    duplicate_chars: int = 0
+    doubled_words: int = 0
+    general_words: int = 0
+    general_sum: float = 0.0
+    general_oov: int = 0
+    flagged_words: int = 0
+    has_general: bool = False
+    has_neural: bool = False
+
+    def __add__(self, other: "Counts") -> "Counts":
+        out = Counts()
+        for f in fields(Counts):
+            a, b = getattr(self, f.name), getattr(other, f.name)
+            setattr(out, f.name, (a and b) if isinstance(a, bool) else a + b)
+        return out
+
+    def features(self) -> dict[str, float]:
+        """Rates for every feature this unit has counts for (general/neural only when computed)."""
+        w = max(self.words, 1)
+        t = max(self.tokens, 1)
+        c = max(self.chars, 1)
+        out = {
+            "lm_mean": self.lm_sum / t,
+            "lm_surprising": self.lm_surprising / t,
+            "context_gain": self.context_gain_sum / t,
+            "context_loss": self.context_loss / t,
+            "trigram_unseen": self.trigram_unseen / max(self.trigram_positions, 1),
+            "bigram_unseen": self.bigram_unseen / max(self.bigram_positions, 1),
+            "bigram_anomaly": self.bigram_anomaly / max(self.bigram_positions, 1),
+            "bigram_anomaly_strong": self.bigram_anomaly_strong / max(self.bigram_positions, 1),
+            "trigram_anomaly": self.trigram_anomaly / max(self.trigram_positions, 1),
+            "lm_oov": self.lm_oov / w,
+            "wordfreq_oov": self.wordfreq_oov / w,
+            "wordfreq_rare": self.wordfreq_rare / w,
+            "lexicon_hits": 100.0 * self.lexicon_hits / w,
+            "normalize_edits": 100.0 * self.normalize_edits / w,
+            "boilerplate_share": min(self.boilerplate_chars / c, 1.0),
+            "duplicate_share": min(self.duplicate_chars / c, 1.0),
+            "doubled_words": 100.0 * self.doubled_words / w,
+            "log_words": math.log1p(self.words),
+        }
+        if self.has_general:
+            out["general_mean"] = self.general_sum / max(self.general_words, 1)
+            out["general_oov"] = self.general_oov / max(self.general_words, 1)
+        if self.has_neural:
+            out["flagged_share"] = self.flagged_words / w
+        return out
+
+
+@dataclass
+class TextFeatures:
+    """Counts of each paragraph (with its span) and of the whole text."""
+
+    paragraphs: list[tuple[Span, Counts]] = field(default_factory=list)
+
+    @property
+    def total(self) -> Counts:
+        out = Counts(has_general=bool(self.paragraphs), has_neural=bool(self.paragraphs))
+        for _, c in self.paragraphs:
+            out = out + c
+        return out
+
+
+# --- resources (loaded once) ------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _ngram(path: str):
+    from ..ngram import load_cached
+
+    return load_cached(path)
+
+
+def default_ngram_path() -> Path:
+    """The bundled model folder's trigram model (the one the repair pipeline uses)."""
+    from ..resources import bundled_model_dir
+
+    folder = bundled_model_dir()
+    if folder is None or not (folder / "ngram.npz").exists():
+        raise FileNotFoundError("no bundled trigram model (models/unmangle-base/ngram.npz): "
+                                "pass ngram_path= to score documents")
+    return folder / "ngram.npz"
+
+
+@lru_cache(maxsize=1)
+def _fast_stages():
+    from ..lexicon import Lexicon
+    from ..stages.boilerplate import BoilerplateStage
+    from ..stages.duplicates import DuplicatesStage
+    from ..stages.lexicon import LexiconStage
+    from ..stages.normalize import NormalizeStage
+
+    return (NormalizeStage(), BoilerplateStage(), DuplicatesStage(), LexiconStage(Lexicon.load_default()))
+
+
+@lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+@lru_cache(maxsize=1)
+def _general_model():
+    """pocketsphinx's general US English trigram model, or None when pocketsphinx is absent.
+
+    ``prob([w, prev1, prev2])`` gives log base 1.0001; words are lower-case; unknown words come
+    back as a huge negative number and are floored here.
+    """
+    try:
+        import pocketsphinx
+        from pocketsphinx import NGramModel
+    except ImportError:
+        return None
+    path = Path(pocketsphinx.__file__).parent / "model" / "en-us" / "en-us.lm.bin"
+    if not path.exists():
+        return None
+    return NGramModel.readfile(str(path))
+
+
+def general_model_available() -> bool:
+    return _general_model() is not None
+
+
+def _general_scores(model, words: Sequence[str]) -> tuple[float, int]:
+    """(sum of ln probabilities, unknown words) of one sentence's lower-cased words."""
+    total, unknown = 0.0, 0
+    prev1, prev2 = "<s>", None
+    for w in words:
+        value = model.prob([w, prev1, prev2] if prev2 else [w, prev1])
+        if value <= _GENERAL_UNKNOWN:
+            total += _GENERAL_FLOOR_LN
+            unknown += 1
+        else:
+            total += value * _LOG_1_0001
+        prev2, prev1 = prev1, w
+    return total, unknown
+
+
+# --- extraction -------------------------------------------------------------------------------
+def _lm_counts(lm, sentence_texts: Iterable[str], counts: Counts) -> None:
+    from ..ngram import lm_tokens
+
+    shift = np.uint64(20)
+    for text in sentence_texts:
+        toks = lm_tokens(text)
+        if not toks:
+            continue
+        ids = lm.ids(toks)
+        scores = lm.id_scores(ids)
+        counts.tokens += len(scores)
+        counts.lm_sum += float(scores.sum())
+        counts.lm_surprising += int((scores < SURPRISING_LN).sum())
+        counts.lm_oov += int((ids == lm.unk).sum())
+        # how much the two words before help: a word that fits its context scores far above its
+        # unigram probability; a substituted or misplaced word does not (independent of rarity)
+        targets = np.concatenate([ids, [lm.eos]])
+        unigram = np.log(np.maximum(lm.unigram_counts[targets], 1) / lm.total)
+        gain = np.where(targets == lm.unk, 0.0, scores - unigram)
+        counts.context_gain_sum += float(gain.sum())
+        counts.context_loss += int((gain < 0).sum())
+        full = np.concatenate([[lm.bos], ids, [lm.eos]]).astype(np.uint64)
+        if len(full) >= 3:  # bigrams and trigrams ending at a real word or the sentence end
+            bi = (full[1:-1] << shift) | full[2:]
+            tri = (((full[:-2] << shift) | full[1:-1]) << shift) | full[2:]
+            bi_seen = _member(lm.bigram_keys, bi)
+            tri_seen = _member(lm.trigram_keys, tri)
+            counts.bigram_positions += len(bi)
+            counts.bigram_unseen += int((~bi_seen).sum())
+            counts.trigram_positions += len(tri)
+            counts.trigram_unseen += int((~tri_seen).sum())
+            # Absence as evidence: two common words that never met in the clean text, though
+            # chance alone predicts they would (expected count c(u)c(v)/N), are a telling sign of
+            # a substituted or misplaced word; rare words and names (unknown) are left out.
+            u, v = full[1:-1].astype(np.int64), full[2:].astype(np.int64)
+            known = (u != lm.unk) & (v != lm.unk)
+            expected = lm.unigram_counts[u] * lm.unigram_counts[v] / lm.total
+            counts.bigram_anomaly += int((known & ~bi_seen & (expected >= 2)).sum())
+            counts.bigram_anomaly_strong += int((known & ~bi_seen & (expected >= 10)).sum())
+            # trigram: both of its bigrams seen, the middle word common, yet never together
+            first = _counts_of(lm.bigram_keys, lm.bigram_counts, (full[:-2] << shift) | full[1:-1])
+            second = _counts_of(lm.bigram_keys, lm.bigram_counts, bi)
+            middle = np.maximum(lm.unigram_counts[u], 1)
+            expected3 = first * second / middle
+            counts.trigram_anomaly += int((~tri_seen & (expected3 >= 2)).sum())
+
+
+def _member(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
+    if len(keys) == 0:
+        return np.zeros(len(query), dtype=bool)
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return keys[pos] == query
+
+
+def _counts_of(keys: np.ndarray, counts: np.ndarray, query: np.ndarray) -> np.ndarray:
+    if len(keys) == 0:
+        return np.zeros(len(query))
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return np.where(keys[pos] == query, counts[pos], 0).astype(float)
+
+
+def _paragraph_of(spans: list[Span], starts: list[int], offset: int) -> int:
+    import bisect
+
+    return max(bisect.bisect_right(starts, offset) - 1, 0)
+
+
+def extract(text: str, *, ngram_path: str | Path | None = None, general: bool = False,
+            flagged: Callable[[str], list[tuple[int, int]]] | None = None) -> TextFeatures:
+    """Counts per paragraph of ``text``.
+
+    ``general``: also score with pocketsphinx's general English model (ignored when absent).
+    ``flagged``: a function giving the (start, end) spans a detector flags in ``text`` (for
+    instance the neural detector); their words count as flagged.
+    """
+    lm = _ngram(str(ngram_path or default_ngram_path()))
+    gmodel = _general_model() if general else None
+    paras = paragraphs(text)
+    out = TextFeatures([(p, Counts(chars=len(p.text), has_general=gmodel is not None,
+                                   has_neural=flagged is not None)) for p in paras])
+    if not paras:
+        return out
+    starts = [p.start for p in paras]
+    for p, counts in out.paragraphs:
+        words = _ALPHA_WORD.findall(p.text)
+        counts.words = len(words)
+        for w in words:
+            z = _zipf(w.lower())
+            counts.wordfreq_oov += z == 0.0
+            counts.wordfreq_rare += z < RARE_ZIPF
+        sents = [s.text for s in sentences(p.text)]
+        _lm_counts(lm, sents, counts)
+        if gmodel is not None:
+            for s in sents:
+                lw = [w.lower().replace("’", "'") for w in _ALPHA_WORD.findall(s)]
+                total, unknown = _general_scores(gmodel, lw)
+                counts.general_sum += total
+                counts.general_words += len(lw)
+                counts.general_oov += unknown
+    normalize, boilerplate, duplicates, lexicon = _fast_stages()
+    for stage, add in ((normalize, _add_normalize), (boilerplate, _add_boilerplate),
+                       (duplicates, _add_duplicates), (lexicon, _add_lexicon)):
+        for e in stage.propose(text):
+            add(out.paragraphs[_paragraph_of(paras, starts, e.start)][1], e)
+    if flagged is not None:
+        for a, b in flagged(text):
+            k = _paragraph_of(paras, starts, a)
+            out.paragraphs[k][1].flagged_words += max(len(_ALPHA_WORD.findall(text[a:b])), 1)
+    return out
+
+
+def _add_normalize(c: Counts, e) -> None:
+    c.normalize_edits += 1
+
+
+def _add_boilerplate(c: Counts, e) -> None:
+    c.boilerplate_chars += len(e.old.strip())
+
+
+def _add_duplicates(c: Counts, e) -> None:
+    if len(e.old.split()) >= 4:
+        c.duplicate_chars += len(e.old.strip())
+    else:
+        c.doubled_words += 1
+
+
+def _add_lexicon(c: Counts, e) -> None:
+    c.lexicon_hits += 1
+
+
+def neural_flagger(model: str | Path | None = "default") -> Callable[[str], list[tuple[int, int]]]:
+    """The neural detector's flagged spans, through the public :func:`unmangle.detection.detect`."""
+    from ..detection import detect
+
+    def flagged(text: str) -> list[tuple[int, int]]:
+        return [(s.start, s.end) for s in detect(text, model=model) if s.source == "model"]
+
+    return flagged
