@@ -13,7 +13,6 @@ their speeds measured in the same run (so machine load cancels out as far as it 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import subprocess
 import sys

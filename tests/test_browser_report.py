@@ -21,7 +21,6 @@ import pytest
 
 from unmangle.cli import main
 from unmangle.edits import Edit
-from unmangle.report import unchanged_flags
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "seeds" / "examples" / "mangled_news.txt"
