@@ -63,3 +63,49 @@ def test_calibrate_tries_the_whole_grid_and_restores_the_stage(tiny_model_dir):
     safe = [r for r in rows if r.min_evidence == 1e9]
     assert all(r.ok(0.99) for r in safe)
     assert best is not None and best.ok(0.99)
+
+
+def test_calibrate_command_writes_thresholds_it_reports(tiny_model_dir, tmp_path, capsys):
+    """``unmangle calibrate`` builds its sets from the files given, scores the grid and, with
+    --write, stores the chosen setting (and the command) in the folder's unmangle.json."""
+    import json
+    import shutil
+
+    from unmangle.cli import main
+    from unmangle.model_folder import ModelFolder, read_metadata
+
+    out, _ = tiny_model_dir
+    folder = tmp_path / "model"
+    shutil.copytree(out, folder)
+    clean = tmp_path / "clean.jsonl"
+    sentences = [t for _, t in TINY_PAIRS] * 30
+    clean.write_text("".join(json.dumps({"text": " ".join(sentences[k:k + 3]), "year": 2022}) + "\n"
+                             for k in range(0, len(sentences), 3)), encoding="utf-8")
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("".join(json.dumps({"mt": s, "pe": t, "pair": "xx-en"}) + "\n" for s, t in TINY_PAIRS),
+                     encoding="utf-8")
+    report = tmp_path / "report.json"
+    code = main(["calibrate", str(folder), "--clean-corpus", str(clean), "--pairs", str(pairs),
+                 "--stage", "neural", "--synthetic", "4", "--per-group", "3", "--clean", "4",
+                 "--min-probability", "0.3,0.9", "--min-evidence", "0,1e9", "--detector-weights", "0",
+                 "--frequency-weights", "0", "--write", "--report", str(report), "--no-progress"])
+    assert code == 0
+    grid = json.loads(report.read_text(encoding="utf-8"))["neural"]
+    assert len(grid["rows"]) == 4 and set(grid["sets"]) == {"synthetic", "mlqe-xx-en", "clean"}
+    settings, _ = read_metadata(folder)
+    chosen = settings.extra["calibration"]["chosen"]
+    if grid["best"] is None:
+        assert settings.min_evidence == 1e9 and chosen is None
+    else:
+        assert (settings.min_probability, settings.min_evidence) == (grid["best"]["min_probability"],
+                                                                      grid["best"]["min_evidence"])
+    assert "unmangle calibrate" in settings.extra["calibration"]["command"]
+    assert ModelFolder(folder).settings == settings  # the folder reads what was written
+
+
+def test_calibrate_command_names_a_missing_file(tiny_model_dir, tmp_path, capsys):
+    from unmangle.cli import main
+
+    out, _ = tiny_model_dir
+    assert main(["calibrate", str(out), "--clean-corpus", str(tmp_path / "nope.jsonl")]) == 2
+    assert "nope.jsonl: no such file" in capsys.readouterr().err

@@ -83,7 +83,7 @@ def test_finetune_cli_exit_codes(tiny_model_dir, tmp_path, capsys):
 def test_detect_reports_lexicon_and_model_spans(tiny_model_dir):
     model, _ = tiny_model_dir
     text = "Shares of Tennessee Holdings rose after Ticketok said so."
-    spans = detect(text, model=model, threshold=0.0)
+    spans = detect(text, model=model, min_probability=0.0)
     sources = {s.source for s in spans}
     assert sources == {"lexicon", "model"}
     for s in spans:
@@ -99,7 +99,7 @@ def test_detect_cli_json(tiny_model_dir, tmp_path, capsys):
     model, _ = tiny_model_dir
     src = tmp_path / "in.txt"
     src.write_text("Users of Ticketok shared it.", encoding="utf-8")
-    assert main(["detect", str(src), "--json", "--spans", "--model", str(model), "--threshold", "0.99"]) == 0
+    assert main(["detect", str(src), "--json", "--spans", "--model", str(model), "--min-probability", "0.99"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     spans = rows[0]["spans"]
     assert {"start": 9, "end": 17, "text": "Ticketok", "score": spans[0]["score"], "source": "lexicon"} in spans

@@ -57,7 +57,7 @@ def test_stage_edits_are_consistent_even_when_accepting_everything(tiny_model_di
 
 def test_repair_with_strict_threshold_changes_nothing_neural(tiny_model_dir):
     out, _ = tiny_model_dir
-    result = Repairer.load(out, threshold=1e9).repair_document("Users of Ticketok shared the video.")
+    result = Repairer.load(out, min_evidence=1e9).repair_document("Users of Ticketok shared the video.")
     assert not [e for e in result.edits if "neural" in e.stage]
 
 

@@ -59,7 +59,7 @@ class RepairSettings:
             if old in options:
                 value = options.pop(old)
                 if value is not None:
-                    warnings.warn(f"'{old}=' is deprecated; use '{new}='", DeprecationWarning, stacklevel=3)
+                    warnings.warn(f"'{old}=' is deprecated; use '{new}='", DeprecationWarning, stacklevel=4)
                     options.setdefault(new, value)
         valid = {f.name for f in fields(cls)}
         unknown = sorted(set(options) - valid)
