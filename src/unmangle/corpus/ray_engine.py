@@ -123,7 +123,8 @@ def run_ray(job: CorpusJob, workers: int = 1, *, address: Optional[str] = None, 
         if start:
             ds = ds.split_at_indices([start])[1]  # rows of the finished shards are read, not repaired
         ds = ds.map_batches(RepairActor, fn_constructor_kwargs={"settings": prep.settings},
-                            concurrency=workers, batch_size=job.batch_size, num_cpus=1, batch_format="numpy")
+                            compute=ray.data.ActorPoolStrategy(size=workers), batch_size=job.batch_size,
+                            num_cpus=1, batch_format="numpy")
         sink = make_sink(prep)
         bar = make_progress(prep, progress)
         skipped = len(prep.done)
