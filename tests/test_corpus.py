@@ -216,3 +216,21 @@ def test_cli_summary_strict_and_bad_input(tmp_path, capsys):
     assert main(["repair-corpus", str(tmp_path / "missing.jsonl"), str(tmp_path / "o3"), "--fast"]) == 2
     assert "no such file" in capsys.readouterr().err
     assert main(["repair-corpus", str(src), str(tmp_path / "o4"), "--fast", "--to", "csv"]) == 2
+
+
+def test_progress_lines_off_a_terminal_and_bar_on_one():
+    import io
+
+    from unmangle.corpus.progress import Progress
+
+    stream = io.StringIO()
+    p = Progress(total=100, stream=stream, interval=0.0, tty=False)
+    p.update(10, 5000)
+    p.close()
+    line = stream.getvalue()
+    assert "10 docs of ~100" in line and "words/s" in line and "ETA" in line
+    stream = io.StringIO()
+    bar = Progress(total=100, stream=stream, tty=True)
+    bar.update(40, 1000)
+    bar.close()
+    assert "40/100" in stream.getvalue() and "words/s" in stream.getvalue()
