@@ -22,7 +22,7 @@ import json
 import os
 import platform
 import shutil
-import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -92,11 +92,19 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _is_helper(pid: int) -> bool:
+    """multiprocessing's resource tracker: a helper process, not a worker."""
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
+
+
 class MemorySampler:
     """Samples the RSS of this process and of its child processes (the workers) every 0.2 s."""
 
-    def __init__(self) -> None:
-        self.pid = os.getpid()
+    def __init__(self, pid: int | None = None) -> None:
+        self.pid = pid or os.getpid()
         self.main_peak = 0
         self.child_peak: dict[int, int] = {}
         self._stop = threading.Event()
@@ -106,6 +114,8 @@ class MemorySampler:
         while not self._stop.is_set():
             self.main_peak = max(self.main_peak, _rss_bytes(self.pid))
             for child in _descendants(self.pid):
+                if _is_helper(child):
+                    continue
                 self.child_peak[child] = max(self.child_peak.get(child, 0), _rss_bytes(child))
             self._stop.wait(0.2)
 
@@ -146,12 +156,20 @@ def plain_loop(path: Path, options: dict, limit_bytes: float | None) -> dict:
 
 def engine_run(path: Path, out: Path, options: dict, workers: int, engine: str, shard_size: int) -> dict:
     job = CorpusJob(input=path, output=out, repairer_options=options, shard_size=shard_size, overwrite=True)
+    ray_start = None
     with MemorySampler() as mem:
         t0 = time.perf_counter()
         if engine == "ray":
+            import ray
+
             from unmangle.corpus.ray_engine import run_ray
 
-            summary = run_ray(job, workers=workers, progress=False)
+            ray.init(num_cpus=workers + 1, include_dashboard=False, log_to_driver=False)
+            ray_start = time.perf_counter() - t0
+            try:
+                summary = run_ray(job, workers=workers, progress=False)
+            finally:
+                ray.shutdown()
         else:
             summary = run_local(job, workers=workers, progress=False)
         seconds = time.perf_counter() - t0
@@ -160,6 +178,9 @@ def engine_run(path: Path, out: Path, options: dict, workers: int, engine: str, 
               "errors": summary.total.errors, "changed": summary.total.changed}
     if engine == "local":
         result["memory"] = mem.report()
+    if ray_start is not None:
+        result["ray_start_seconds"] = round(ray_start, 2)
+        result["words_per_s_after_start"] = round(summary.total.words / (seconds - ray_start))
     return result
 
 
@@ -167,14 +188,18 @@ def shard_bytes(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.glob("part-*"))}
 
 
-def slice_file(path: Path, out: Path, megabytes: float) -> Path:
-    size = 0
-    with open(path, "rb") as src, open(out, "wb") as dst:
+def paragraph_slice(path: Path, out: Path, words: int) -> Path:
+    """The first paragraphs of the corpus, one per row, until ``words`` words (for the slow full
+    pipeline, whose speed on a busy machine allows only a small sample)."""
+    total = 0
+    with open(path, encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
         for line in src:
-            dst.write(line)
-            size += len(line)
-            if size >= megabytes * 1e6:
-                break
+            record = json.loads(line)
+            for k, para in enumerate(p for p in record["text"].split("\n") if p.strip()):
+                dst.write(json.dumps({"id": f"{record['id']}-{k}", "text": para}, ensure_ascii=False) + "\n")
+                total += len(para.split())
+                if total >= words:
+                    return out
     return out
 
 
@@ -201,10 +226,12 @@ def suite(name: str, path: Path, options: dict, work: Path, ray: bool, shard_siz
         local2 = next(r for r in runs if r["engine"] == "local" and r["workers"] == 2)
         ray2 = next(r for r in runs if r["engine"] == "ray")
         result["ray_time_ratio_vs_local_same_workers"] = round(ray2["seconds"] / local2["seconds"], 3)
+        result["ray_time_ratio_after_start"] = round(
+            (ray2["seconds"] - ray2["ray_start_seconds"]) / local2["seconds"], 3)
     return result
 
 
-def big_file_check(corpus: Path, work: Path, gigabytes: float, workers: int, time_limit: float) -> dict:
+def big_file_check(corpus: Path, work: Path, gigabytes: float, workers: int) -> dict:
     big = work / "big.jsonl"
     target = gigabytes * 1e9
     size = 0
@@ -214,21 +241,24 @@ def big_file_check(corpus: Path, work: Path, gigabytes: float, workers: int, tim
             dst.write(data)
             size += len(data)
     out = work / "big-out"
-    options = {"fast": True, "disable": list(DEFAULT_ORDER)}
-    job = CorpusJob(input=big, output=out, repairer_options=options, shard_size=1000, overwrite=True)
-    samples = []
+    disable = [a for stage in DEFAULT_ORDER for a in ("--disable", stage)]
+    cmd = [sys.executable, "-m", "unmangle", "repair-corpus", str(big), str(out), "--fast", *disable,
+           "--workers", str(workers), "--shard-size", "1000", "--quiet"]
     try:
-        with MemorySampler() as mem:
-            t0 = time.perf_counter()
-            summary = run_local(job, workers=workers, progress=False)
-            seconds = time.perf_counter() - t0
-        result = {"bytes": size, "rows": summary.total.rows, "seconds": round(seconds, 1),
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
+        with MemorySampler(proc.pid) as mem:
+            _, err = proc.communicate()
+        seconds = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise RuntimeError(err.decode()[-2000:])
+        summary = json.loads((out / "_SUCCESS.json").read_text())
+        result = {"bytes": size, "rows": summary["rows"], "seconds": round(seconds, 1),
                   "mb_per_s": round(size / 1e6 / seconds, 1), "workers": workers,
-                  "stages": "none (engine only)", **mem.report()}
+                  "stages": "none (engine only)", "command": " ".join(cmd[1:]), **mem.report()}
     finally:
         big.unlink(missing_ok=True)
         shutil.rmtree(out, ignore_errors=True)
-    del samples, time_limit
     return result
 
 
@@ -237,32 +267,38 @@ def to_markdown(report: dict) -> str:
              f"{report['date']}, {report['machine']}. **The machine was shared with other jobs "
              f"(load average {report['load_average']} on {report['cpus']} cores at the start)**: absolute "
              "figures are low and noisy, the ratios (measured in the same run) are what to read.", "",
-             f"Command: `{report['command']}`", "",
+             f"Command: `{report['command']}`"
+             + "".join(f"; earlier part: `{e['command']}` ({e['date']}, load {e.get('load_average')})"
+                       for e in report.get("earlier_parts", [])), "",
              f"Corpus: {report['corpus']['rows']:,} rows, {report['corpus']['bytes'] / 1e6:.1f} MB, "
              f"{report['corpus']['words']:,} words: UN General Debate speeches of "
              f"{'-'.join(map(str, HELD_OUT_YEARS))} ({report['corpus']['speeches']} speeches, held out of "
              f"training) repeated {report['corpus']['copies']} times with new ids.", ""]
     for name, res in report["suites"].items():
         loop = res["plain_loop"]
-        lines += [f"## {name}", "", f"Plain loop over `Repairer.repair`: {loop['words_per_s']:,} words/s "
+        lines += [f"## {name}" + (f" ({res['sample']})" if "sample" in res else ""), "", f"Plain loop over `Repairer.repair`: {loop['words_per_s']:,} words/s "
                   f"({loop['rows']:,} rows, {loop['seconds']} s).", "",
                   "| engine | workers | words/s | × plain loop | × one worker | seconds | worker peak RSS (MB) |",
                   "|---|---|---|---|---|---|---|"]
         for r in res["runs"]:
-            mem = r.get("memory", {}).get("worker_peak_rss_mb") or ["–"]
+            m = r.get("memory", {})
+            mem = m.get("worker_peak_rss_mb") or ([f"{m['main_peak_rss_mb']} (in the main process)"] if m else ["–"])
             lines.append(f"| {r['engine']} | {r['workers']} | {r['words_per_s']:,} | {r['ratio_to_plain_loop']} | "
                          f"{r['ratio_to_one_worker']} | {r['seconds']} | {', '.join(map(str, mem))} |")
         lines += ["", f"Output identical to local ×1: {res['output_identical_to_local_x1']}."]
         if "ray_time_ratio_vs_local_same_workers" in res:
-            lines.append(f"Ray time / local time (2 workers, Ray start-up included): "
-                         f"{res['ray_time_ratio_vs_local_same_workers']}.")
+            ray2 = next(r for r in res["runs"] if r["engine"] == "ray")
+            lines.append(f"Ray time / local time, 2 workers each: {res['ray_time_ratio_vs_local_same_workers']} "
+                         f"with the start of a local Ray instance ({ray2['ray_start_seconds']} s), "
+                         f"{res['ray_time_ratio_after_start']} after it.")
         lines.append("")
     if report.get("big_file"):
         b = report["big_file"]
         lines += ["## 1 GB JSONL, bounded memory", "",
                   f"{b['bytes'] / 1e9:.2f} GB, {b['rows']:,} rows, {b['workers']} workers, stages: {b['stages']}: "
-                  f"{b['seconds']} s ({b['mb_per_s']} MB/s); peak RSS main process {b['main_peak_rss_mb']} MB, "
-                  f"workers {b['worker_peak_rss_mb']} MB. The file and its output were deleted afterwards.", ""]
+                  f"{b['seconds']} s ({b['mb_per_s']} MB/s); peak RSS of the `unmangle repair-corpus` process "
+                  f"{b['main_peak_rss_mb']} MB, of its workers {b['worker_peak_rss_mb']} MB "
+                  f"(`{b['command']}`). The file and its output were deleted afterwards.", ""]
     return "\n".join(lines)
 
 
@@ -270,10 +306,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--mb", type=float, default=20.0)
-    ap.add_argument("--full-mb", type=float, default=0.3)
+    ap.add_argument("--full-words", type=int, default=1500)
     ap.add_argument("--gb", type=float, default=1.0)
     ap.add_argument("--no-ray", action="store_true")
-    ap.add_argument("--no-full", action="store_true")
+    ap.add_argument("--suites", default="fast,full,big",
+                    help="which parts to run; results of the others are kept from an existing --out")
     ap.add_argument("--shard-size", type=int, default=200)
     ap.add_argument("--out", type=Path, default=HERE / "results" / "corpus.json")
     args = ap.parse_args()
@@ -286,22 +323,30 @@ def main() -> None:
         except ImportError:
             print("Ray is not installed: the Ray runs are skipped", file=sys.stderr)
             ray = False
+    suites = set(args.suites.split(","))
+    old = json.loads(args.out.read_text(encoding="utf-8")) if args.out.is_file() else {}
     report = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs",
               "cpus": os.cpu_count(), "load_average": round(os.getloadavg()[0], 1),
-              "command": "python benchmarks/corpus_speed.py " + " ".join(sys.argv[1:]), "suites": {}}
+              "command": "python benchmarks/corpus_speed.py " + " ".join(sys.argv[1:]),
+              "suites": old.get("suites", {}), "earlier_parts": old.get("earlier_parts", [])}
+    if "big_file" in old:
+        report["big_file"] = old["big_file"]
+    if old:
+        report["earlier_parts"].append({k: old[k] for k in ("date", "command", "load_average") if k in old})
     with tempfile.TemporaryDirectory(prefix="corpus_speed_") as tmp:
         work = Path(tmp)
         corpus = work / "corpus.jsonl"
         report["corpus"] = build_corpus(args.corpus, corpus, args.mb)
-        report["suites"]["fast"] = suite("fast", corpus, {"fast": True}, work, ray, args.shard_size)
-        if not args.no_full:
-            small = slice_file(corpus, work / "small.jsonl", args.full_mb)
-            report["suites"][f"full (first {args.full_mb} MB)"] = suite(
-                "full", small, {}, work, False, max(1, args.shard_size // 20))
-        if args.gb > 0:
+        if "fast" in suites:
+            report["suites"]["fast"] = suite("fast", corpus, {"fast": True}, work, ray, args.shard_size)
+        if "full" in suites:
+            small = paragraph_slice(corpus, work / "small.jsonl", args.full_words)
+            report["suites"]["full"] = suite("full", small, {}, work, False, 10)
+            report["suites"]["full"]["sample"] = f"first paragraphs of the corpus, {args.full_words}+ words"
+        if "big" in suites and args.gb > 0:
             print("[1 GB] engine only", file=sys.stderr, flush=True)
-            report["big_file"] = big_file_check(corpus, work, args.gb, 2, 0)
+            report["big_file"] = big_file_check(corpus, work, args.gb, 2)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     args.out.with_suffix(".md").write_text(to_markdown(report), encoding="utf-8")

@@ -207,6 +207,15 @@ def test_repair_dataset(tmp_path):
     assert out["unmangle_error"] == [None, None, "field 'text' is null"]
 
 
+def test_cli_score_filter_without_score_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    import unmangle.detection as detection
+
+    monkeypatch.delattr(detection, "document_score", raising=False)
+    src = _jsonl(tmp_path / "in.jsonl", [{"text": MANGLED}])
+    assert main(["repair-corpus", str(src), str(tmp_path / "o"), "--fast", "--min-score", "0.5"]) == 2
+    assert "document_score" in capsys.readouterr().err
+
+
 def test_cli_summary_strict_and_bad_input(tmp_path, capsys):
     src = _jsonl(tmp_path / "in.jsonl", [{"text": MANGLED}, {"nope": 1}])
     assert main(["repair-corpus", str(src), str(tmp_path / "o"), "--fast", "--quiet"]) == 0

@@ -90,7 +90,7 @@ def prepare(job: CorpusJob) -> Prepared:
     if filtering and not annotators.has_score:
         raise ValueError("--min-score/--max-score need the document suspicion score "
                          "(unmangle.detection.document_score), which this build does not have")
-    source = Source(job.input, in_format, job.text_fields)
+    source = Source(job.input, in_format)
     existing = source.column_names(sample_rows=job.shard_size)
     if source.header is not None or source.schema is not None:
         missing = [f for f in job.text_fields if f not in existing]

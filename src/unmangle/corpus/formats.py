@@ -75,7 +75,7 @@ class Row:
 class Source:
     """A streaming reader over one input (a file or a folder of files of one format)."""
 
-    def __init__(self, path: Path, fmt: str, text_fields: Sequence[str]) -> None:
+    def __init__(self, path: Path, fmt: str) -> None:
         self.path = path
         self.format = fmt
         self.files = input_files(path) if fmt != "hf" else _hf_files(path)
