@@ -67,3 +67,12 @@ def detect(text: str, *, model: str | Path | None = "default", min_probability: 
     if folder is not None:
         spans += _neural(folder).detect(text, min_probability)
     return sorted(spans, key=lambda s: (s.start, s.end))
+
+
+def document_score(text: str):
+    """The calibrated probability that ``text`` is machine-mangled, with its evidence
+    (:func:`unmangle.scoring.score_document`): what the corpus command and reports show."""
+    from .scoring import score_document
+
+    check_text(text)
+    return score_document(text)

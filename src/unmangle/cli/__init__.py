@@ -12,6 +12,7 @@ from .. import __version__
 #: (module, one-line help) for each subcommand, in the order ``--help`` lists them.
 SUBCOMMANDS: tuple[str, ...] = (
     "repair_cmd",
+    "corpus_cmd",
     "detect_cmd",
     "corrupt_cmd",
     "bench_cmd",

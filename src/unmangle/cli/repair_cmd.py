@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import CLIError
 from .io import write_text
+from .repairer_options import add_repairer_options, repairer_kwargs
 
 DIFF_FORMATS = ("words", "unified")
 COLOR_CHOICES = ("auto", "always", "never")
@@ -34,9 +35,6 @@ class _DiffAction(argparse.Action):
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from ..model_folder import PRECISIONS
-    from ..pipeline import DEFAULT_ORDER
-
     p = subparsers.add_parser(
         "repair",
         help="repair machine-mangled text",
@@ -72,26 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--keep-boilerplate", action="store_true",
                    help="for a web page: repair all visible text instead of the extracted article "
                    "(the boilerplate stage still removes known chrome lines)")
-    p.add_argument("--disable", action="append", default=[], metavar="STAGE",
-                   choices=list(DEFAULT_ORDER),
-                   help=f"switch a stage off; repeatable. Stages: {', '.join(DEFAULT_ORDER)}")
-    p.add_argument("--lexicon", action="append", default=[], metavar="FILE",
-                   help="add a lexicon file (TSV or YAML, see the README); repeatable")
-    p.add_argument("--fast", action="store_true",
-                   help="deterministic stages only (no neural model): much faster, fixes less")
-    p.add_argument("--model", metavar="DIR",
-                   help="use this model folder (e.g. from 'unmangle finetune') instead of the bundled one")
-    p.add_argument("--min-evidence", "--threshold", dest="threshold", type=float, metavar="T",
-                   help="evidence (nats) a neural change needs over leaving the text alone: the "
-                   "rewriter's margin plus the n-gram gain and the detector's weighted log-odds, less a "
-                   "discount for merely commoner words (higher = fewer, safer changes; default: "
-                   "the model's calibrated value; --threshold is its old name)")
-    p.add_argument("--precision", choices=PRECISIONS, default="bf16",
-                   help="how the neural model runs: bf16 (default; each text is treated the same "
-                   "whatever it is batched with; on CPUs with AMX scores can move by hundredths of "
-                   "a nat), int8 (faster on some CPUs: from a few per cent "
-                   "to a third in our benchmarks; an edit near the threshold can depend on the "
-                   "batch) or fp32 (reference, slowest)")
+    add_repairer_options(p)
     p.set_defaults(handler=run)
 
 
@@ -157,9 +136,7 @@ def run(args: argparse.Namespace) -> int:
     path = args.file or "-"
     text = read_input_text(path, html_in=args.html_in, keep_boilerplate=args.keep_boilerplate)
     try:
-        repairer = Repairer(disable=args.disable, lexicons=args.lexicon, fast=args.fast,
-                            model=args.model or "default", min_evidence=args.threshold,
-                            precision=args.precision)
+        repairer = Repairer(**repairer_kwargs(args))
     except (LexiconError, ModelFolderError, OSError) as exc:
         raise CLIError(str(exc)) from None
     result = repairer.repair_document(text)

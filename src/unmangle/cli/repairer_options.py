@@ -1,0 +1,39 @@
+"""The options that configure a Repairer, shared by every command that repairs text."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_repairer_options(p: argparse.ArgumentParser) -> None:
+    """Add ``--disable``, ``--lexicon``, ``--fast``, ``--model``, ``--min-evidence``, ``--precision``."""
+    from ..model_folder import PRECISIONS
+    from ..pipeline import DEFAULT_ORDER
+
+    p.add_argument("--disable", action="append", default=[], metavar="STAGE",
+                   choices=list(DEFAULT_ORDER),
+                   help=f"switch a stage off; repeatable. Stages: {', '.join(DEFAULT_ORDER)}")
+    p.add_argument("--lexicon", action="append", default=[], metavar="FILE",
+                   help="add a lexicon file (TSV or YAML, see the README); repeatable")
+    p.add_argument("--fast", action="store_true",
+                   help="deterministic stages only (no neural model): much faster, fixes less")
+    p.add_argument("--model", metavar="DIR",
+                   help="use this model folder (e.g. from 'unmangle finetune') instead of the bundled one")
+    p.add_argument("--min-evidence", "--threshold", dest="threshold", type=float, metavar="T",
+                   help="evidence (nats) a neural change needs over leaving the text alone: the "
+                   "rewriter's margin plus the n-gram gain and the detector's weighted log-odds, less a "
+                   "discount for merely commoner words (higher = fewer, safer changes; default: "
+                   "the model's calibrated value; --threshold is its old name)")
+    p.add_argument("--precision", choices=PRECISIONS, default="bf16",
+                   help="how the neural model runs: bf16 (default; each text is treated the same "
+                   "whatever it is batched with; on CPUs with AMX scores can move by hundredths of "
+                   "a nat), int8 (faster on some CPUs: from a few per cent "
+                   "to a third in our benchmarks; an edit near the threshold can depend on the "
+                   "batch) or fp32 (reference, slowest)")
+
+
+def repairer_kwargs(args: argparse.Namespace) -> dict:
+    """The ``Repairer(...)`` keyword arguments the options above ask for."""
+    return {"disable": list(args.disable), "lexicons": list(args.lexicon), "fast": args.fast,
+            "model": args.model or "default", "min_evidence": args.threshold,
+            "precision": args.precision}
