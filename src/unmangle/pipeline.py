@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .document import Document
-from .edits import Edit
+from .edits import Edit, apply_edits
+from .language import protect
+from .line_endings import LineEndings
 from .stages.base import Stage
 
 log = logging.getLogger(__name__)
@@ -207,7 +209,8 @@ class Repairer:
         """Repair several texts; stages that can (the neural one) work on all of them in one batch."""
         for text in texts:
             check_text(text)
-        docs = [Document(t) for t in texts]
+        endings = [LineEndings(t) for t in texts]  # stages see "\n" line breaks only
+        docs = [Document(e.text) for e in endings]
         active = [i for i, t in enumerate(texts) if t.strip()]
         tidy = None  # the tidying stage (normalize) once it has run: removals that follow re-run it
         for stage in self.stages:
@@ -217,12 +220,17 @@ class Repairer:
             else:
                 proposals = [stage.propose(docs[i].text) for i in active]
             for i, edits in zip(active, proposals):
+                edits = protect(edits, docs[i].text)  # non-English lines: Unicode repair only
                 docs[i].apply(edits)
                 if edits and tidy is not None and getattr(stage, "removes_text", False):
-                    docs[i].apply(tidy.propose(docs[i].text, around=_joins(edits)))
+                    docs[i].apply(protect(tidy.propose(docs[i].text, around=_joins(edits)), docs[i].text))
             if getattr(stage, "tidies", False):
                 tidy = stage
-        return [RepairResult(t, d.text, d.edits) for t, d in zip(texts, docs)]
+        results = []
+        for t, e, d in zip(texts, endings, docs):
+            edits = e.edits(d.edits)
+            results.append(RepairResult(t, apply_edits(t, edits) if e.changed else d.text, edits))
+        return results
 
     def repair(self, text: str) -> str:
         return self.repair_document(text).text
