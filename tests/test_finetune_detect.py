@@ -101,5 +101,6 @@ def test_detect_cli_json(tiny_model_dir, tmp_path, capsys):
     src.write_text("Users of Ticketok shared it.", encoding="utf-8")
     assert main(["detect", str(src), "--json", "--model", str(model), "--threshold", "0.99"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert {"start": 9, "end": 17, "text": "Ticketok", "score": rows[0]["score"], "source": "lexicon"} in rows
+    assert {"start": 9, "end": 17, "text": "Ticketok", "score": rows[0]["score"], "source": "lexicon",
+            "language": "en"} in rows
     assert main(["detect", str(tmp_path / "missing.txt")]) == 2

@@ -56,3 +56,26 @@ def test_mojibake_is_repaired_in_foreign_text():
     result = Repairer(fast=True).repair_document(broken)
     assert "über" in result.text
     assert result.text.endswith("Straßen .")  # spacing rule not applied to German
+
+
+def test_repair_json_and_detect_report_language(tmp_path, capsys):
+    import json
+
+    from unmangle.cli import main
+
+    src = tmp_path / "in.txt"
+    src.write_text(f"{RUSSIAN}\n{RUSSIAN}\nThe the end .\n", encoding="utf-8")
+    assert main(["repair", "--fast", "--json", str(src)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["language"]["document"] == "ru"
+    assert [(p["start"], p["lang"]) for p in out["language"]["protected"]] == [
+        (0, "ru"), (len(RUSSIAN) + 1, "ru")]
+    assert out["text"] == f"{RUSSIAN}\n{RUSSIAN}\nThe end.\n"
+
+
+def test_detect_flags_nothing_in_foreign_lines():
+    from unmangle.detection import detect
+
+    text = f"{RUSSIAN}\nThe the minister hasn't took part in the vote ."
+    spans = detect(text, model=None)
+    assert all(s.start > len(RUSSIAN) for s in spans)

@@ -53,4 +53,7 @@ def detect(text: str, *, model: str | Path | None = "default", threshold: float 
             spans += stage.detect(text)
         finally:
             stage.inference.detect_threshold = saved
-    return sorted(spans, key=lambda s: (s.start, s.end))
+    from .language import outside_protected
+
+    # English is the only language judged: nothing in a non-English line is flagged
+    return sorted(outside_protected(text, spans), key=lambda s: (s.start, s.end))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, NamedTuple, Sequence, TypeVar
 
 from .edits import Edit
 
@@ -50,6 +50,7 @@ _LINE = re.compile(r"[^\n]+")
 # characters the identifier must not see: line breaks, surrogates, NUL
 _UNSAFE = re.compile(r"[\r\n\x00\ud800-\udfff]")
 _lock = threading.Lock()
+T = TypeVar("T")
 
 
 class ParagraphLanguage(NamedTuple):
@@ -184,6 +185,12 @@ def protect(edits: Sequence[Edit], text: str) -> list[Edit]:
         if allowed_everywhere(edit) or not _touches_protected(text, edit.start, edit.end):
             kept.append(edit)
     return kept
+
+
+def outside_protected(text: str, spans: Sequence[T]) -> list[T]:
+    """``spans`` (anything with ``start`` and ``end`` in ``text``, such as ``detect()``'s flagged
+    spans) without those touching a confidently non-English line."""
+    return [s for s in spans if not _touches_protected(text, s.start, s.end)]
 
 
 def _touches_protected(text: str, start: int, end: int) -> bool:

@@ -39,11 +39,17 @@ def run(args: argparse.Namespace) -> int:
                        lexicons=args.lexicon)
     except (LexiconError, ModelFolderError) as exc:
         raise CLIError(str(exc)) from None
+    from ..language import document_language
+
+    language, share = document_language(text)
     if args.json:
+        # one object per span; "language" is the document's (non-English lines are never flagged)
         out = "".join(json.dumps({"start": s.start, "end": s.end, "text": s.text, "score": s.score,
-                                  "source": s.source}, ensure_ascii=False) + "\n" for s in spans)
+                                  "source": s.source, "language": language}, ensure_ascii=False)
+                      + "\n" for s in spans)
     else:
         rows = [f"{s.start:>8} {s.end:>8}  {s.score:5.2f}  {s.source:<8} {s.text.strip()!r}" for s in spans]
-        out = "\n".join([f"{'start':>8} {'end':>8}  score  source   text"] + rows) + "\n"
+        out = "\n".join([f"# language: {language} ({share:.0%} of the text)",
+                         f"{'start':>8} {'end':>8}  score  source   text"] + rows) + "\n"
     write_text(args.output, out)
     return 0

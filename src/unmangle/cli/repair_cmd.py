@@ -67,7 +67,11 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(str(exc)) from None
     result = repairer.repair_document(text)
     if args.json:
-        out = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        from ..language import describe
+
+        # the document's language and the lines left alone as non-English
+        out = json.dumps({**result.to_dict(), "language": describe(text)}, ensure_ascii=False,
+                         indent=2) + "\n"
     elif args.diff:
         name = "stdin" if args.file in (None, "-") else args.file
         out = "".join(difflib.unified_diff(
