@@ -79,3 +79,11 @@ def test_detect_flags_nothing_in_foreign_lines():
     text = f"{RUSSIAN}\nThe the minister hasn't took part in the vote ."
     spans = detect(text, model=None)
     assert all(s.start > len(RUSSIAN) for s in spans)
+
+
+def test_short_line_inside_foreign_text_is_foreign_and_between_languages_english():
+    text = f"{INDONESIAN}\nBiasa biasa saja\n{INDONESIAN}\n"
+    assert Repairer(fast=True).repair(text) == text
+    zh = "市政府周二宣布，新的公共图书馆将于明年春天开放，并将提供免费的语言课程。"
+    mixed = f"{zh}\nThe the end\n{ENGLISH_LINE}\n"
+    assert Repairer(fast=True).repair(mixed).startswith(f"{zh}\nThe end\n")

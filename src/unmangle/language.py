@@ -49,6 +49,8 @@ _CJK = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-
 _LINE = re.compile(r"[^\n]+")
 # characters the identifier must not see: line breaks, surrogates, NUL
 _UNSAFE = re.compile(r"[\r\n\x00\ud800-\udfff]")
+#: Lines looked at on each side for the language of a line too short to judge.
+_NEIGHBOURS = 4
 _lock = threading.Lock()
 T = TypeVar("T")
 
@@ -200,6 +202,38 @@ def _touches_protected(text: str, start: int, end: int) -> bool:
     for a, b in _lines(text, lo, hi):
         # an insertion at a line's edge (start == end == b) belongs to that line
         if a < end and start < b or (start == end and a <= start <= b):
-            if is_protected(text[a:b]):
+            line = text[a:b]
+            if is_protected(line) or (not judgeable(line) and _among_foreign_lines(text, a, b)):
                 return True
     return False
+
+
+def _among_foreign_lines(text: str, start: int, end: int) -> bool:
+    """Whether the nearest judgeable lines before and after ``text[start:end]`` (within
+    :data:`_NEIGHBOURS` lines; one side may have none) are both protected: a short line ("Biasa
+    biasa saja") inside Indonesian text is Indonesian, one between English and Chinese is English."""
+    verdicts = []
+    for found in (_nearest_judgeable(text, start, -1), _nearest_judgeable(text, end, 1)):
+        if found is not None:
+            verdicts.append(is_protected(found))
+    return bool(verdicts) and all(verdicts)
+
+
+def _nearest_judgeable(text: str, pos: int, step: int) -> str | None:
+    for _ in range(_NEIGHBOURS):
+        if step < 0:
+            cut = text.rfind("\n", 0, pos)
+            if cut < 0:
+                return None
+            begin = text.rfind("\n", 0, cut) + 1
+            line, pos = text[begin:cut].strip(), begin
+        else:
+            cut = text.find("\n", pos)
+            if cut < 0:
+                return None
+            stop = text.find("\n", cut + 1)
+            stop = len(text) if stop < 0 else stop
+            line, pos = text[cut + 1:stop].strip(), stop
+        if line and judgeable(line):
+            return line
+    return None

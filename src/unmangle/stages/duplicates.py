@@ -475,11 +475,12 @@ class _Shapes:
             return "pull quote"
         return None
 
-    def teaser(self, uid: int) -> bool:
-        """A line of its own holding a cut-off copy ("… Has been kept from | Reuters"): longer
-        than a heading, without closing punctuation, or ending in an ellipsis."""
+    def teaser(self, uid: int, other: int) -> bool:
+        """A line of its own holding a cut-off copy of a sentence from a longer paragraph
+        ("… Has been kept from | Reuters"): longer than a heading and without closing
+        punctuation, or ending in an ellipsis."""
         unit = self._unit_text(uid).rstrip()
-        if not self._whole_paragraph(uid):
+        if not self._whole_paragraph(uid) or self._whole_paragraph(other):
             return False
         return unit.endswith(("…", "...")) or (
             self.units[uid].n_words > _HEADING_WORDS and not _SENTENCE_END_MARK.search(unit))
@@ -489,7 +490,7 @@ class _Shapes:
         gap = abs(self.units[uid].para - self.units[other].para)
         if gap == 0:
             return True  # a sentence repeated inside its own paragraph
-        if self.teaser(uid):
+        if self.teaser(uid, other):
             return True  # scraped related-story line: a cut-off copy on a line of its own
         if gap > MAX_GAP:
             return False
