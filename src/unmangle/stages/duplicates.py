@@ -389,7 +389,7 @@ class DuplicatesStage:
             words = _WORD.findall(a.text)
             if (_HEADLINE_MIN_WORDS <= len(words) < self.min_words
                     and not _SENTENCE_END_MARK.search(a.text)  # headlines end without a full stop
-                    and " ".join(a.text.split()).casefold() == " ".join(b.text.split()).casefold()
+                    and _canonical_line(a.text) == _canonical_line(b.text)
                     and not (out and out[-1].start == a.start)):
                 out.append(Removal(b.start, b.end, "doubled headline: the line above says the same", 0.9))
         return out
@@ -515,6 +515,17 @@ class _Shapes:
         if paras >= 2 or (paras == 1 and len(block) >= 2):
             return set(block)
         return set()
+
+
+def _canonical_line(line: str) -> str:
+    """A line as compared for doubling: doubled words undone (as this stage will undo them, so
+    a second repair finds nothing new), spacing and case ignored."""
+    edits = repeated_word_edits(line, "duplicates")
+    if edits:
+        from ..edits import apply_edits
+
+        line = apply_edits(line, edits)
+    return " ".join(line.split()).casefold()
 
 
 def _chunks(text: str, size: int):
