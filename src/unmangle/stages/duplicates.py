@@ -438,7 +438,8 @@ class _Shapes:
     line of its own (a related-story teaser) anywhere. Authors repeat questions (an interview
     asks each guest the same thing; an FAQ lists its questions and answers them), headings and
     refrains (lines without closing punctuation), list items and quantities, pull quotes (one
-    sentence of a paragraph shown again on its own) and quoted posts. Those are kept unless the
+    sentence of a paragraph shown again on its own), quoted posts, and a quotation shown again
+    without its quotation marks (an embedded post beside the article quoting it). Those are kept unless the
     copy stands in the same or the very next paragraph.
     """
 
@@ -469,11 +470,24 @@ class _Shapes:
         tokens = unit.split()
         if sum(bool(_NUMBER.match(t)) for t in tokens) >= 0.2 * len(tokens):
             return "quantities"
-        if _SOCIAL.search(unit):
+        if _SOCIAL.search(self._paragraph_text(uid)) or _SOCIAL.search(self._paragraph_text(other)):
             return "quoted post"
         if self._whole_paragraph(uid) != self._whole_paragraph(other):
             return "pull quote"
+        if self._quoted(uid) != self._quoted(other):
+            return "quotation shown again"
         return None
+
+    def _paragraph_text(self, uid: int) -> str:
+        row = self.para_sentences[self.units[uid].para]
+        return self.text[row[0][0]:row[-1][1]]
+
+    def _quoted(self, uid: int) -> bool:
+        """Whether the unit stands inside quotation marks (opened before it or at its start)."""
+        u = self.units[uid]
+        para_start = self.para_sentences[u.para][0][0]
+        before = self.text[para_start:u.start + 1]
+        return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
     def teaser(self, uid: int, other: int) -> bool:
         """A line of its own holding a cut-off copy of a sentence from a longer paragraph
@@ -499,7 +513,7 @@ class _Shapes:
             return True
         # the very next paragraph: a doubled question or heading is damage, a pull quote or a
         # quoted post beside its source is not
-        return gap == 1 and kind not in ("pull quote", "quoted post")
+        return gap == 1 and kind not in ("pull quote", "quoted post", "quotation shown again")
 
     def end_block(self, previous: dict[int, int], n_paras: int) -> set[int]:
         """Units of a block repeated at the end: the trailing paragraphs whose every sentence
