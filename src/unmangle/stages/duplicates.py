@@ -384,13 +384,17 @@ class DuplicatesStage:
         """A short line without closing punctuation among the first few (a headline) repeated on the very next line,
         as scraped pages often show it; longer lines are the general rule's business. Short lines
         further down (refrains, list items) are never removed."""
-        out = []
-        for a, b in zip(paras[:_HEADLINE_LINES], paras[1:_HEADLINE_LINES + 1]):
-            words = _WORD.findall(a.text)
-            if (_HEADLINE_MIN_WORDS <= len(words) < self.min_words
-                    and not _SENTENCE_END_MARK.search(a.text)  # headlines end without a full stop
-                    and _canonical_line(a.text) == _canonical_line(b.text)
-                    and not (out and out[-1].start == a.start)):
+        out: list[Removal] = []
+        lines = [_canonical_line(p.text) for p in paras[:_HEADLINE_LINES + 1]]
+        for k in range(len(lines) - 1):
+            line = lines[k]
+            # judged on the line as this stage leaves it (doubled words undone), so a second
+            # repair finds nothing new
+            if (_HEADLINE_MIN_WORDS <= len(_WORD.findall(line)) < self.min_words
+                    and not _SENTENCE_END_MARK.search(line)  # headlines end without a full stop
+                    and line == lines[k + 1]
+                    and not (out and out[-1].start == paras[k].start)):
+                b = paras[k + 1]
                 out.append(Removal(b.start, b.end, "doubled headline: the line above says the same", 0.9))
         return out
 
@@ -398,7 +402,10 @@ class DuplicatesStage:
                headlines: list[Removal] = ()) -> list[Edit]:
         whole: list[Removal] = list(headlines)
         edits: list[Edit] = []
+        gone_already = {r.start for r in headlines}
         for pi, row in para_sentences.items():
+            if paras[pi].start in gone_already:
+                continue
             gone = [(s, e, removed[uid]) for s, e, uid in row if uid in removed]
             if not gone:
                 continue
