@@ -23,12 +23,13 @@ confidence; see ``benchmarks/results/language_id.md``.
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from functools import lru_cache
 from typing import Iterable, NamedTuple, Sequence, TypeVar
 
-from .edits import Edit
+from .edits import Edit, apply_edits
 
 ENGLISH = "en"
 #: Below this many words a Latin/Cyrillic/... paragraph counts as English (too short to judge).
@@ -184,7 +185,8 @@ def protect(edits: Sequence[Edit], text: str) -> list[Edit]:
     """
     if not edits:
         return list(edits)
-    judge = _Judge(text)
+    free = [e for e in edits if allowed_everywhere(e)]
+    judge = _Judge(text, apply_edits(text, free) if free else None)
     return [e for e in edits if allowed_everywhere(e) or not judge.touches_protected(e.start, e.end)]
 
 
@@ -201,14 +203,29 @@ class _Judge:
     :data:`MIN_CONFIDENCE`) is when the document as a whole is not English; a line too short to
     judge is when the judgeable lines around it are protected."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, repaired: str | None = None) -> None:
+        """``repaired``: ``text`` with its Unicode damage repaired. Lines are judged as they read
+        after that repair, which the same pass applies anyway: judging the damaged line would let
+        a second repair, which sees the repaired one, decide differently."""
         self.text = text
         self._document_foreign: bool | None = None
+        self._repaired_lines: list[str] | None = None
+        self._breaks: list[int] = []
+        if repaired is not None and repaired.count("\n") == text.count("\n"):
+            self._repaired_lines = repaired.split("\n")
+            self._breaks = [m.start() for m in re.finditer("\n", text)]
+        self._judged = repaired if self._repaired_lines is not None else text
 
     def document_foreign(self) -> bool:
         if self._document_foreign is None:
-            self._document_foreign = document_language(self.text)[0] != ENGLISH
+            self._document_foreign = document_language(self._judged)[0] != ENGLISH
         return self._document_foreign
+
+    def line_at(self, a: int, b: int) -> str:
+        """The line ``text[a:b]`` as it is judged (after Unicode repair)."""
+        if self._repaired_lines is None:
+            return self.text[a:b]
+        return self._repaired_lines[bisect.bisect_left(self._breaks, a)].strip()
 
     def line_protected(self, line: str) -> bool:
         lang, confidence = line_language(line)
@@ -224,7 +241,7 @@ class _Judge:
         for a, b in _lines(text, lo, hi):
             # an insertion at a line's edge (start == end == b) belongs to that line
             if a < end and start < b or (start == end and a <= start <= b):
-                line = text[a:b]
+                line = self.line_at(a, b)
                 if judgeable(line):
                     if self.line_protected(line):
                         return True
@@ -238,27 +255,29 @@ class _Judge:
         ("Biasa biasa saja") inside Indonesian text is Indonesian, one between English and Chinese
         is English."""
         verdicts = []
-        for found in (_nearest_judgeable(self.text, start, -1), _nearest_judgeable(self.text, end, 1)):
+        for found in (self._nearest_judgeable(start, -1), self._nearest_judgeable(end, 1)):
             if found is not None:
                 verdicts.append(self.line_protected(found))
         return bool(verdicts) and all(verdicts)
 
 
-def _nearest_judgeable(text: str, pos: int, step: int) -> str | None:
-    for _ in range(_NEIGHBOURS):
-        if step < 0:
-            cut = text.rfind("\n", 0, pos)
-            if cut < 0:
-                return None
-            begin = text.rfind("\n", 0, cut) + 1
-            line, pos = text[begin:cut].strip(), begin
-        else:
-            cut = text.find("\n", pos)
-            if cut < 0:
-                return None
-            stop = text.find("\n", cut + 1)
-            stop = len(text) if stop < 0 else stop
-            line, pos = text[cut + 1:stop].strip(), stop
-        if line and judgeable(line):
-            return line
-    return None
+    def _nearest_judgeable(self, pos: int, step: int) -> str | None:
+        text = self.text
+        for _ in range(_NEIGHBOURS):
+            if step < 0:
+                cut = text.rfind("\n", 0, pos)
+                if cut < 0:
+                    return None
+                begin = text.rfind("\n", 0, cut) + 1
+                a, b, pos = begin, cut, begin
+            else:
+                cut = text.find("\n", pos)
+                if cut < 0:
+                    return None
+                stop = text.find("\n", cut + 1)
+                stop = len(text) if stop < 0 else stop
+                a, b, pos = cut + 1, stop, stop
+            line = self.line_at(a, b).strip() if a < b else ""
+            if line and judgeable(line):
+                return line
+        return None
