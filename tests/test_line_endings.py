@@ -44,3 +44,16 @@ def test_positions_map_past_each_crlf():
     le = LineEndings("a\r\nb\rc\r\nd")
     assert le.text == "a\nb\nc\nd"
     assert [le.position(p) for p in range(len(le.text) + 1)] == [0, 1, 3, 4, 5, 6, 8, 9]
+
+
+def test_full_pipeline_repairs_every_crlf_line_as_with_lf():
+    from unmangle.resources import bundled_model_dir
+
+    if bundled_model_dir() is None:
+        pytest.skip("no bundled model")
+    full = Repairer()
+    lf = ("The ministry said on Monday it will will review the the rules .\n"
+          "Line two .\n\nOfficials declined to comment on the plans .\n")
+    crlf = lf.replace("\n", "\r\n")
+    assert full.repair(crlf) == full.repair(lf).replace("\n", "\r\n")
+    assert full.repair(crlf).count(" .") == 0
