@@ -88,3 +88,14 @@ def test_model_folder_check(data):
 def test_model_folder_metadata(data):
     fuzzing.check_model_folder(fuzzing.json_variants(data))
     fuzzing.check_model_folder(data)
+
+
+@pytest.mark.parametrize("text", [
+    # found by the fuzzers: lines equal only once doubled words are undone
+    "The theThe theThe theThe the\n\nThe theThe theThe theThe theThe the ",
+    "The theThe theThe theThe theThe the\rThe theThe theThe the\r",
+    # found by the fuzzers: a line's language judged before and after its mojibake is repaired
+    "The theÃ©Привет , мир",
+])
+def test_fuzz_findings_stay_fixed(fast, text):
+    fuzzing.check_repair(fast, text)
