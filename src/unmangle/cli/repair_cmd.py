@@ -65,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
                             precision=args.precision)
     except (LexiconError, ModelFolderError, OSError) as exc:
         raise CLIError(str(exc)) from None
+    from ..streaming import STREAM_CHARS, repair_in_blocks
+
+    if len(text) > STREAM_CHARS and not (args.json or args.diff):
+        # a very long input goes block by block: memory follows the block, not the file
+        write_text(args.output, "".join(repair_in_blocks(repairer, text)))
+        return 0
     result = repairer.repair_document(text)
     if args.json:
         from ..language import describe
