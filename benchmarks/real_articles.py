@@ -123,7 +123,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     ap.add_argument("--pipelines", nargs="+", choices=["fast", "full"], default=["fast", "full"])
-    ap.add_argument("--un-every", type=int, default=20, help="take every Nth held-out UN speech")
+    ap.add_argument("--un-every", type=int, default=5, help="take every Nth held-out UN speech")
     ap.add_argument("--full-un-limit", type=int, default=10,
                     help="UN speeches for the (slow, CPU) full pipeline")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "real_articles")

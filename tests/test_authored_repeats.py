@@ -135,3 +135,14 @@ def test_distant_single_copy_is_an_authors_repeat(fast):
               "Some of them still carry their badges, worn smooth after decades."]
     text = "\n\n".join([line] + filler + [line, "The end came quietly, on a Friday afternoon."]) + "\n"
     unchanged(fast, text)
+
+
+def test_speech_rhetoric_stays(fast):
+    text = ("Today once again. I come to speak on behalf of my country. I come to speak on behalf of "
+            "my compatriots. We come to this forum to share a message.\n"
+            "Making peace is never easy. But that doesn’t mean we should stop trying.\n"
+            "Reaching consensus is never easy. But that doesn’t mean we should stop trying. We owe it "
+            "to the next generation.\n"
+            "We are not silent, and we will not be silent! We condemn the attacks on civilians.\n"
+            "We are not silent, and we will not be silent!\n")
+    unchanged(fast, text)

@@ -374,7 +374,8 @@ class DuplicatesStage:
                         f"near-duplicate of an earlier sentence (similarity {sim:.2f}"
                         f"{', part of a block repeated at the end' if later in at_end else ''}): "
                         f"{_preview(text, a)}", _confidence(sim))
-            elif kept not in removed and shape.looks_like_damage(kept, later):
+            elif (kept not in removed and sim >= max(self.similarity, _TRUNCATED_SIMILARITY)
+                  and shape.looks_like_damage(kept, later)):
                 removed[kept] = (
                     f"truncated copy of a later, fuller sentence (similarity {sim:.2f}): "
                     f"{_preview(text, b)}", _confidence(sim))
@@ -424,12 +425,15 @@ class DuplicatesStage:
 #: words such a line needs.
 _HEADLINE_LINES = 5
 _HEADLINE_MIN_WORDS = 3
+#: A shorter unit is a truncated copy of a longer one only if this share of it lines up with it
+#: ("We do so to amplify the voices of …" / "We do so, because the voices of … are …" is rhetoric).
+_TRUNCATED_SIMILARITY = 0.9
 #: A copy further than this many paragraphs from the one before it is an author's repeat.
 MAX_GAP = 3
 #: A line without closing punctuation up to this long reads as a heading or refrain; a longer one
 #: is a sentence cut off (as spun copies often are).
 _HEADING_WORDS = 15
-_QUESTION = re.compile(r"\?[\"'”’)\]»]*$")
+_QUESTION = re.compile(r"[?!][\"'”’)\]»]*$")
 _SENTENCE_END_MARK = re.compile(r"[.!?…:;][\"'”’)\]»]*$")
 _LIST_MARK = re.compile(r"(?:[-*•–·▪►✓]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s")
 _SOCIAL = re.compile(r"(?:^|\s)[@#]\w|pic\.twitter\.com|twitter\.com/|\bt\.co/|x\.com/")
@@ -440,14 +444,17 @@ class _Shapes:
     """What kind of text a unit is, and where it sits: the evidence that tells damage from an
     author's deliberate repeat.
 
-    Damage (spinning, scraping) puts a copy in the same paragraph, in the next one or a few
-    paragraphs on, repeats a whole block at the end, or shows a cut-off copy of a sentence on a
-    line of its own (a related-story teaser) anywhere. Authors repeat questions (an interview
-    asks each guest the same thing; an FAQ lists its questions and answers them), headings and
-    refrains (lines without closing punctuation), list items and quantities, pull quotes (one
-    sentence of a paragraph shown again on its own), quoted posts, and a quotation shown again
-    without its quotation marks (an embedded post beside the article quoting it). Those are kept unless the
-    copy stands in the same or the very next paragraph.
+    Damage (spinning, scraping) puts a copy right after its sentence, in the next paragraph or
+    a few paragraphs on, repeats a whole block at the end, or shows a cut-off copy of a sentence on
+    a line of its own (a related-story teaser) anywhere. Authors repeat questions (an interview
+    asks each guest the same thing; an FAQ lists its questions and answers them; a speaker's
+    rhetorical questions and exclamations), headings and refrains (lines without closing
+    punctuation, or a short sentence coming back inside different paragraphs), parallel phrasing
+    (a short sentence repeated with a different ending), list items and
+    quantities, pull quotes (one sentence of a paragraph shown again on its own), quoted posts,
+    and a quotation shown again without its quotation marks (an embedded post beside the article
+    quoting it). Those are kept unless the copy stands in the very next paragraph (pull quotes,
+    posts and quotations even then).
     """
 
     def __init__(self, text: str, units: list[_Unit], para_sentences) -> None:
@@ -455,6 +462,9 @@ class _Shapes:
         self.units = units
         self.para_size = {pi: len(row) for pi, row in para_sentences.items()}
         self.para_sentences = para_sentences
+        # each unit's place among its paragraph's sentences
+        self.position = {uid: k for row in para_sentences.values() for k, (_, _, uid) in enumerate(row)
+                         if uid >= 0}
 
     def _unit_text(self, uid: int) -> str:
         u = self.units[uid]
@@ -467,7 +477,16 @@ class _Shapes:
         """Why ``uid`` (a copy of ``other``) looks like a deliberate repeat, or None."""
         unit = self._unit_text(uid)
         if _QUESTION.search(unit):
-            return "question"
+            return "question or exclamation"
+        if (not self._whole_paragraph(uid) and not self._whole_paragraph(other)
+                and self.units[uid].n_words <= _HEADING_WORDS and self._verbatim(uid, other)):
+            # a short sentence coming back word for word inside different paragraphs (spun
+            # copies vary; a speaker's refrain does not)
+            return "refrain"
+        if self.units[uid].n_words <= _HEADING_WORDS and self._different_ending(uid, other):
+            # "I come to speak on behalf of my country. I come to speak on behalf of my
+            # compatriots.": parallel phrasing ends differently; a spun copy keeps the point
+            return "parallel phrasing"
         if (self._whole_paragraph(uid) and self.units[uid].n_words <= _HEADING_WORDS
                 and not _SENTENCE_END_MARK.search(unit)):
             return "heading or refrain"
@@ -484,6 +503,14 @@ class _Shapes:
         if self._quoted(uid) != self._quoted(other):
             return "quotation shown again"
         return None
+
+    def _different_ending(self, uid: int, other: int) -> bool:
+        words = [_WORD.findall(self._unit_text(u).lower()) for u in (uid, other)]
+        return bool(words[0] and words[1]) and words[0][-1] != words[1][-1]
+
+    def _verbatim(self, uid: int, other: int) -> bool:
+        words = [_WORD.findall(self._unit_text(u).lower()) for u in (uid, other)]
+        return words[0] == words[1]
 
     def _paragraph_text(self, uid: int) -> str:
         row = self.para_sentences[self.units[uid].para]
@@ -509,18 +536,26 @@ class _Shapes:
     def looks_like_damage(self, uid: int, other: int) -> bool:
         """Whether removing ``uid``, a copy of ``other``, repairs damage."""
         gap = abs(self.units[uid].para - self.units[other].para)
+        kind = self.authored(uid, other)
         if gap == 0:
-            return True  # a sentence repeated inside its own paragraph
+            # the next sentence repeating the one before it; a sentence coming back later in its
+            # paragraph, or a question or exclamation said twice, is rhetoric
+            return (abs(self.position[uid] - self.position[other]) == 1
+                    and kind not in ("question or exclamation", "refrain", "parallel phrasing"))
         if self.teaser(uid, other):
             return True  # scraped related-story line: a cut-off copy on a line of its own
         if gap > MAX_GAP:
             return False
-        kind = self.authored(uid, other)
         if kind is None:
             return True
-        # the very next paragraph: a doubled question or heading is damage, a pull quote or a
-        # quoted post beside its source is not
-        return gap == 1 and kind not in ("pull quote", "quoted post", "quotation shown again")
+        if gap > 1 or kind in ("pull quote", "quoted post", "quotation shown again"):
+            return False
+        # the very next paragraph: a line doubled as the next line (a question, a heading, a list
+        # item) is damage; a question, exclamation or refrain coming back inside the next
+        # paragraph is rhetoric
+        if self._whole_paragraph(uid) and self._whole_paragraph(other):
+            return True
+        return kind not in ("question or exclamation", "refrain", "parallel phrasing")
 
     def end_block(self, previous: dict[int, int], n_paras: int) -> set[int]:
         """Units of a block repeated at the end: the trailing paragraphs whose every sentence
