@@ -66,7 +66,10 @@ def detect(text: str, *, model: str | Path | None = "default", min_probability: 
     folder = resolve(model)
     if folder is not None:
         spans += _neural(folder).detect(text, min_probability)
-    return sorted(spans, key=lambda s: (s.start, s.end))
+    from .language import outside_protected
+
+    # English is the only language judged: nothing in a non-English line is flagged
+    return sorted(outside_protected(text, spans), key=lambda s: (s.start, s.end))
 
 
 def document_score(text: str):

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .document import Document
-from .edits import Edit
+from .edits import Edit, apply_edits
+from .language import protect
+from .line_endings import LineEndings
 from .settings import RepairSettings
 from .stages.base import Stage, as_stage, stage_specs
 
@@ -169,18 +171,24 @@ class Repairer:
         """Repair several texts; stages that can (the neural one) work on all of them in one batch."""
         for text in texts:
             check_text(text)
-        docs = [Document(t) for t in texts]
+        endings = [LineEndings(t) for t in texts]  # stages see "\n" line breaks only
+        docs = [Document(e.text) for e in endings]
         active = [i for i, t in enumerate(texts) if t.strip()]
         tidy: Stage | None = None  # the tidying stage (normalize) once it has run
         for stage in self.stages:
             proposals = stage.propose_many([docs[i].text for i in active])
             for i, edits in zip(active, proposals):
+                edits = protect(edits, docs[i].text)  # non-English lines: Unicode repair only
                 docs[i].apply(edits)
                 if edits and tidy is not None and stage.removes_text:
-                    docs[i].apply(tidy.tidy(docs[i].text, _joins(edits)))
+                    docs[i].apply(protect(tidy.tidy(docs[i].text, _joins(edits)), docs[i].text))
             if stage.tidies:
                 tidy = stage
-        return [RepairResult(t, d.text, d.edits) for t, d in zip(texts, docs)]
+        results = []
+        for t, e, d in zip(texts, endings, docs):
+            edits = e.edits(d.edits)
+            results.append(RepairResult(t, apply_edits(t, edits) if e.changed else d.text, edits))
+        return results
 
     def repair(self, text: str) -> str:
         return self.repair_document(text).text

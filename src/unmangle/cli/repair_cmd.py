@@ -139,10 +139,20 @@ def run(args: argparse.Namespace) -> int:
         repairer = Repairer(**repairer_kwargs(args))
     except (LexiconError, ModelFolderError, OSError) as exc:
         raise CLIError(str(exc)) from None
+    from ..streaming import STREAM_CHARS, repair_in_blocks
+
+    if len(text) > STREAM_CHARS and not (args.json or args.diff):
+        # a very long input goes block by block: memory follows the block, not the file
+        write_text(args.output, "".join(repair_in_blocks(repairer, text)))
+        return 0
     result = repairer.repair_document(text)
     name = "stdin" if path == "-" else path
     if args.json:
-        out = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        from ..language import describe
+
+        # the document's language and the lines left alone as non-English
+        out = json.dumps({**result.to_dict(), "language": describe(text)}, ensure_ascii=False,
+                         indent=2) + "\n"
     elif args.diff == "unified":
         out = "".join(difflib.unified_diff(
             text.splitlines(keepends=True), result.text.splitlines(keepends=True),

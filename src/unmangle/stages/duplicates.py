@@ -22,6 +22,15 @@ Sentence splitting (:func:`unmangle.textspans.sentences`) is the slow part, so s
 vectorised, on rough pieces (the text cut at every ". ! ?" before a space and at line breaks), and
 only paragraphs holding a candidate piece are split into sentences and compared exactly.
 
+Which repeats go: **only those that look like damage.** Spinning and scraping put a copy in the
+same paragraph, in the next one or a few (:data:`MAX_GAP`) paragraphs on, repeat a whole block at
+the end, or show a cut-off copy of a sentence on a line of its own (a related-story teaser).
+Authors repeat on purpose: an interviewer's question, an FAQ's questions, headings and refrains
+(short lines without closing punctuation), list items and quantities, a pull quote (one sentence of
+a paragraph shown again on its own), a quoted post. Those stay unless the copy stands in the same or
+the very next paragraph (see :class:`_Shapes`). A short headline doubled on the next line among the
+first few lines goes too.
+
 Which copy stays: **the first full version.** A later unit similar to an earlier one is removed,
 unless it is clearly longer (more than ``length_ratio`` times the earlier one's words): then the
 earlier is a truncated copy of it and the earlier one is removed instead. A paragraph whose every
@@ -113,6 +122,7 @@ class DuplicatesStage(BaseStage):
         return removals + words
 
     def _removals(self, text: str, paras, involved: list[int]) -> list[Edit]:
+        headlines = self._doubled_headlines(paras)
         units: list[_Unit] = []
         para_sentences: dict[int, list[tuple[int, int, int]]] = {}  # (start, end, unit or -1)
         hashes, owners, sizes = array("q"), array("i"), array("i")
@@ -135,10 +145,10 @@ class DuplicatesStage(BaseStage):
                 row.append((start, end, uid))
             para_sentences[pi] = row
         if len(units) < 2:
-            return []
+            return removal_edits(text, headlines, self.name) if headlines else []
         pairs = self.candidate_pairs(hashes, owners, sizes)
-        removed = self._decide(text, units, pairs)
-        return self._edits(text, paras, para_sentences, removed)
+        removed = self._decide(text, units, pairs, para_sentences, len(paras))
+        return self._edits(text, paras, para_sentences, removed, headlines)
 
     def _paragraphs_sharing_text(self, text: str, paras) -> tuple[list[int], list[int]]:
         """Paragraphs holding a rough sentence that has a candidate near-copy somewhere, and
@@ -301,9 +311,10 @@ class DuplicatesStage(BaseStage):
 
     # -- deciding -------------------------------------------------------------------------------
 
-    def _decide(self, text: str, units: list[_Unit],
-                pairs: list[tuple[int, int]]) -> dict[int, tuple[str, float]]:
-        removed: dict[int, tuple[str, float]] = {}
+    def _decide(self, text: str, units: list[_Unit], pairs: list[tuple[int, int]],
+                para_sentences: dict[int, list[tuple[int, int, int]]],
+                n_paras: int) -> dict[int, tuple[str, float]]:
+        """Which units go: copies that look like damage (see :mod:`unmangle.stages.duplicates`)."""
         words: dict[int, tuple[list[str], list[str]]] = {}  # unit -> (as written, lowercased)
 
         def words_of(uid: int) -> tuple[list[str], list[str]]:
@@ -312,27 +323,84 @@ class DuplicatesStage(BaseStage):
                 words[uid] = (written, " ".join(written).lower().split())
             return words[uid]
 
+        # groups of copies: units joined by a similar pair (a stock sentence repeated hundreds of
+        # times meets only its first copy, so pairs alone do not say which copy came just before)
+        parent = list(range(len(units)))
+
+        def root(u: int) -> int:
+            while parent[u] != u:
+                parent[u] = parent[parent[u]]
+                u = parent[u]
+            return u
+
+        sims: dict[int, float] = {}
         for later, earlier in pairs:
+            sim = _similarity(*words_of(earlier), *words_of(later), self.similarity)
+            if sim >= self.similarity:
+                a, b = root(later), root(earlier)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+                sims[later] = max(sims.get(later, 0.0), sim)
+                sims[earlier] = max(sims.get(earlier, 0.0), sim)
+        groups: dict[int, list[int]] = {}
+        for uid in sims:
+            groups.setdefault(root(uid), []).append(uid)
+        previous: dict[int, int] = {}  # a copy -> the copy just before it
+        for members in groups.values():
+            members.sort()
+            for before, after in zip(members, members[1:]):
+                previous[after] = before
+        shape = _Shapes(text, units, para_sentences)
+        at_end = shape.end_block(previous, n_paras)
+        removed: dict[int, tuple[str, float]] = {}
+        for later in sorted(previous):
             if later in removed:
                 continue
-            a, b = units[earlier], units[later]
-            sim = _similarity(*words_of(earlier), *words_of(later), self.similarity)
-            if sim < self.similarity:
-                continue
+            before = previous[later]  # the copy just before: where damage shows
+            kept = before
+            while kept in removed and kept in previous:
+                kept = previous[kept]  # the copy that stays, named in the reason
+            a, b = units[kept], units[later]
+            sim = _similarity(*words_of(kept), *words_of(later), 0.0) or sims[later]
             if b.n_words <= self.length_ratio * a.n_words:
-                removed[later] = (
-                    f"near-duplicate of an earlier sentence (similarity {sim:.2f}): "
-                    f"{_preview(text, a)}", _confidence(sim))
-            elif earlier not in removed:
-                removed[earlier] = (
+                if later in at_end or shape.looks_like_damage(later, before):
+                    removed[later] = (
+                        f"near-duplicate of an earlier sentence (similarity {sim:.2f}"
+                        f"{', part of a block repeated at the end' if later in at_end else ''}): "
+                        f"{_preview(text, a)}", _confidence(sim))
+            elif (kept not in removed and sim >= max(self.similarity, _TRUNCATED_SIMILARITY)
+                  and shape.looks_like_damage(kept, later)):
+                removed[kept] = (
                     f"truncated copy of a later, fuller sentence (similarity {sim:.2f}): "
                     f"{_preview(text, b)}", _confidence(sim))
         return removed
 
-    def _edits(self, text: str, paras, para_sentences, removed) -> list[Edit]:
-        whole: list[Removal] = []
+    def _doubled_headlines(self, paras) -> list[Removal]:
+        """A short line without closing punctuation among the first few (a headline) repeated on the very next line,
+        as scraped pages often show it; longer lines are the general rule's business. Short lines
+        further down (refrains, list items) are never removed."""
+        out: list[Removal] = []
+        lines = [_canonical_line(p.text) for p in paras[:_HEADLINE_LINES + 1]]
+        for k in range(len(lines) - 1):
+            line = lines[k]
+            # judged on the line as this stage leaves it (doubled words undone), so a second
+            # repair finds nothing new
+            if (_HEADLINE_MIN_WORDS <= len(_WORD.findall(line)) < self.min_words
+                    and not _SENTENCE_END_MARK.search(line)  # headlines end without a full stop
+                    and line == lines[k + 1]
+                    and not (out and out[-1].start == paras[k].start)):
+                b = paras[k + 1]
+                out.append(Removal(b.start, b.end, "doubled headline: the line above says the same", 0.9))
+        return out
+
+    def _edits(self, text: str, paras, para_sentences, removed,
+               headlines: list[Removal] = ()) -> list[Edit]:
+        whole: list[Removal] = list(headlines)
         edits: list[Edit] = []
+        gone_already = {r.start for r in headlines}
         for pi, row in para_sentences.items():
+            if paras[pi].start in gone_already:
+                continue
             gone = [(s, e, removed[uid]) for s, e, uid in row if uid in removed]
             if not gone:
                 continue
@@ -345,6 +413,169 @@ class DuplicatesStage(BaseStage):
                     text, [Removal(s, e, r, c) for s, e, (r, c) in gone], self.name,
                     paras[pi].start, paras[pi].end))
         return edits + removal_edits(text, whole, self.name)
+
+
+#: Lines at the top of a text where a doubled short line is a scraped headline, and how many
+#: words such a line needs.
+_HEADLINE_LINES = 5
+_HEADLINE_MIN_WORDS = 3
+#: A shorter unit is a truncated copy of a longer one only if this share of it lines up with it
+#: ("We do so to amplify the voices of …" / "We do so, because the voices of … are …" is rhetoric).
+_TRUNCATED_SIMILARITY = 0.9
+#: A copy further than this many paragraphs from the one before it is an author's repeat.
+MAX_GAP = 3
+#: A line without closing punctuation up to this long reads as a heading or refrain; a longer one
+#: is a sentence cut off (as spun copies often are).
+_HEADING_WORDS = 15
+_QUESTION = re.compile(r"[?!][\"'”’)\]»]*$")
+_SENTENCE_END_MARK = re.compile(r"[.!?…:;][\"'”’)\]»]*$")
+_LIST_MARK = re.compile(r"(?:[-*•–·▪►✓]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s")
+_SOCIAL = re.compile(r"(?:^|\s)[@#]\w|pic\.twitter\.com|twitter\.com/|\bt\.co/|x\.com/")
+_NUMBER = re.compile(r"^\W*\d")
+
+
+class _Shapes:
+    """What kind of text a unit is, and where it sits: the evidence that tells damage from an
+    author's deliberate repeat.
+
+    Damage (spinning, scraping) puts a copy right after its sentence, in the next paragraph or
+    a few paragraphs on, repeats a whole block at the end, or shows a cut-off copy of a sentence on
+    a line of its own (a related-story teaser) anywhere. Authors repeat questions (an interview
+    asks each guest the same thing; an FAQ lists its questions and answers them; a speaker's
+    rhetorical questions and exclamations), headings and refrains (lines without closing
+    punctuation, or a short sentence coming back inside different paragraphs), parallel phrasing
+    (a short sentence repeated with a different ending), list items and
+    quantities, pull quotes (one sentence of a paragraph shown again on its own), quoted posts,
+    and a quotation shown again without its quotation marks (an embedded post beside the article
+    quoting it). Those are kept unless the copy stands in the very next paragraph (pull quotes,
+    posts and quotations even then).
+    """
+
+    def __init__(self, text: str, units: list[_Unit], para_sentences) -> None:
+        self.text = text
+        self.units = units
+        self.para_size = {pi: len(row) for pi, row in para_sentences.items()}
+        self.para_sentences = para_sentences
+        # each unit's place among its paragraph's sentences
+        self.position = {uid: k for row in para_sentences.values() for k, (_, _, uid) in enumerate(row)
+                         if uid >= 0}
+
+    def _unit_text(self, uid: int) -> str:
+        u = self.units[uid]
+        return self.text[u.start:u.end]
+
+    def _whole_paragraph(self, uid: int) -> bool:
+        return self.para_size.get(self.units[uid].para, 0) == 1
+
+    def authored(self, uid: int, other: int) -> str | None:
+        """Why ``uid`` (a copy of ``other``) looks like a deliberate repeat, or None."""
+        unit = self._unit_text(uid)
+        if _QUESTION.search(unit):
+            return "question or exclamation"
+        if (not self._whole_paragraph(uid) and not self._whole_paragraph(other)
+                and self.units[uid].n_words <= _HEADING_WORDS and self._verbatim(uid, other)):
+            # a short sentence coming back word for word inside different paragraphs (spun
+            # copies vary; a speaker's refrain does not)
+            return "refrain"
+        if self.units[uid].n_words <= _HEADING_WORDS and self._different_ending(uid, other):
+            # "I come to speak on behalf of my country. I come to speak on behalf of my
+            # compatriots.": parallel phrasing ends differently; a spun copy keeps the point
+            return "parallel phrasing"
+        if (self._whole_paragraph(uid) and self.units[uid].n_words <= _HEADING_WORDS
+                and not _SENTENCE_END_MARK.search(unit)):
+            return "heading or refrain"
+        line_start = self.text.rfind("\n", 0, self.units[uid].start) + 1
+        if _LIST_MARK.match(self.text, line_start):
+            return "list item"
+        tokens = unit.split()
+        if sum(bool(_NUMBER.match(t)) for t in tokens) >= 0.2 * len(tokens):
+            return "quantities"
+        if _SOCIAL.search(self._paragraph_text(uid)) or _SOCIAL.search(self._paragraph_text(other)):
+            return "quoted post"
+        if self._whole_paragraph(uid) != self._whole_paragraph(other):
+            return "pull quote"
+        if self._quoted(uid) != self._quoted(other):
+            return "quotation shown again"
+        return None
+
+    def _different_ending(self, uid: int, other: int) -> bool:
+        words = [_WORD.findall(self._unit_text(u).lower()) for u in (uid, other)]
+        return bool(words[0] and words[1]) and words[0][-1] != words[1][-1]
+
+    def _verbatim(self, uid: int, other: int) -> bool:
+        words = [_WORD.findall(self._unit_text(u).lower()) for u in (uid, other)]
+        return words[0] == words[1]
+
+    def _paragraph_text(self, uid: int) -> str:
+        row = self.para_sentences[self.units[uid].para]
+        return self.text[row[0][0]:row[-1][1]]
+
+    def _quoted(self, uid: int) -> bool:
+        """Whether the unit stands inside quotation marks (opened before it or at its start)."""
+        u = self.units[uid]
+        para_start = self.para_sentences[u.para][0][0]
+        before = self.text[para_start:u.start + 1]
+        return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+    def teaser(self, uid: int, other: int) -> bool:
+        """A line of its own holding a cut-off copy of a sentence from a longer paragraph
+        ("… Has been kept from | Reuters"): longer than a heading and without closing
+        punctuation, or ending in an ellipsis."""
+        unit = self._unit_text(uid).rstrip()
+        if not self._whole_paragraph(uid) or self._whole_paragraph(other):
+            return False
+        return unit.endswith(("…", "...")) or (
+            self.units[uid].n_words > _HEADING_WORDS and not _SENTENCE_END_MARK.search(unit))
+
+    def looks_like_damage(self, uid: int, other: int) -> bool:
+        """Whether removing ``uid``, a copy of ``other``, repairs damage."""
+        gap = abs(self.units[uid].para - self.units[other].para)
+        kind = self.authored(uid, other)
+        if gap == 0:
+            # the next sentence repeating the one before it; a sentence coming back later in its
+            # paragraph, or a question or exclamation said twice, is rhetoric
+            return (abs(self.position[uid] - self.position[other]) == 1
+                    and kind not in ("question or exclamation", "refrain", "parallel phrasing"))
+        if self.teaser(uid, other):
+            return True  # scraped related-story line: a cut-off copy on a line of its own
+        if gap > MAX_GAP:
+            return False
+        if kind is None:
+            return True
+        if gap > 1 or kind in ("pull quote", "quoted post", "quotation shown again"):
+            return False
+        # the very next paragraph: a line doubled as the next line (a question, a heading, a list
+        # item) is damage; a question, exclamation or refrain coming back inside the next
+        # paragraph is rhetoric
+        if self._whole_paragraph(uid) and self._whole_paragraph(other):
+            return True
+        return kind not in ("question or exclamation", "refrain", "parallel phrasing")
+
+    def end_block(self, previous: dict[int, int], n_paras: int) -> set[int]:
+        """Units of a block repeated at the end: the trailing paragraphs whose every sentence
+        copies earlier text, at least two paragraphs (or one of two or more sentences)."""
+        block: list[int] = []
+        paras = 0
+        for pi in range(n_paras - 1, -1, -1):
+            row = self.para_sentences.get(pi)
+            if not row or any(uid < 0 or uid not in previous for _, _, uid in row):
+                break
+            block.extend(uid for _, _, uid in row)
+            paras += 1
+        if paras >= 2 or (paras == 1 and len(block) >= 2):
+            return set(block)
+        return set()
+
+
+def _canonical_line(line: str) -> str:
+    """A line as compared for doubling: doubled words undone (as this stage will undo them, so
+    a second repair finds nothing new), spacing and case ignored."""
+    edits = repeated_word_edits(line, "duplicates")
+    if edits:
+        from ..edits import apply_edits
+
+        line = apply_edits(line, edits)
+    return " ".join(line.split()).casefold()
 
 
 def _chunks(text: str, size: int):
