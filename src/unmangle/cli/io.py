@@ -9,17 +9,18 @@ from ..atomic import write_text_atomic
 from . import CLIError
 
 
-def read_text(path: str | None) -> str:
-    """Read UTF-8 text from ``path`` or stdin (``-`` or None)."""
+def read_bytes(path: str | None) -> tuple[bytes, str]:
+    """The bytes of ``path`` or stdin (``-`` or None), and a name for messages."""
     if path in (None, "-"):
-        data = sys.stdin.buffer.read()
-        name = "standard input"
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise CLIError(f"{path}: no such file")
-        data = p.read_bytes()
-        name = str(path)
+        return sys.stdin.buffer.read(), "standard input"
+    p = Path(path)
+    if not p.is_file():
+        raise CLIError(f"{path}: no such file")
+    return p.read_bytes(), str(path)
+
+
+def decode_utf8(data: bytes, name: str) -> str:
+    """``data`` as UTF-8; an error naming ``name`` and the first bad byte otherwise."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -27,6 +28,11 @@ def read_text(path: str | None) -> str:
             f"{name} is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 4]!r}); "
             "convert it first, e.g. iconv -f latin1 -t utf-8"
         ) from None
+
+
+def read_text(path: str | None) -> str:
+    """Read UTF-8 text from ``path`` or stdin (``-`` or None)."""
+    return decode_utf8(*read_bytes(path))
 
 
 def write_text(path: str | None, text: str) -> None:

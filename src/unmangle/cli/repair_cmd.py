@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import CLIError
-from .io import write_text
+from .io import decode_utf8, read_bytes, write_text
 from .repairer_options import add_repairer_options, repairer_kwargs
 
 DIFF_FORMATS = ("words", "unified")
@@ -74,32 +74,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def _read_input(path: str) -> tuple[bytes, str]:
-    if path == "-":
-        return sys.stdin.buffer.read(), "standard input"
-    p = Path(path)
-    if not p.is_file():
-        raise CLIError(f"{path}: no such file")
-    return p.read_bytes(), path
-
-
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CLIError(
-            f"{name} is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 4]!r}); "
-            "convert it first, e.g. iconv -f latin1 -t utf-8"
-        ) from None
-
-
 def read_input_text(path: str, *, html_in: bool = False, keep_boilerplate: bool = False) -> str:
     """The text to repair: a UTF-8 file as it is, or the text of a web page."""
     from ..extract import ExtractionUnavailable, looks_like_html, page_text
 
-    data, name = _read_input(path)
+    data, name = read_bytes(path)
     if not (html_in or looks_like_html(data, None if path == "-" else path)):
-        return _decode(data, name)
+        return decode_utf8(data, name)
     try:
         return page_text(data, keep_boilerplate=keep_boilerplate)
     except ExtractionUnavailable as exc:
