@@ -102,10 +102,12 @@ def test_csv_keeps_columns_and_tsv_round_trips(tmp_path, fast_repairer):
     run_local(_job(src, tmp_path / "out", text_fields=("title", "body")), repairer=fast_repairer, progress=False)
     with open(tmp_path / "out" / "part-00000.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["id", "title", "body", "unmangle_title", "unmangle_title_edits", "unmangle_body",
-                       "unmangle_body_edits"]
-    assert rows[1][3] == "Markets." and rows[1][5] == FIXED
-    assert rows[2] == ["2", "short row", "", "", "", ""]  # bad row: as it came, added columns empty
+    assert rows[0] == ["id", "title", "body", "unmangle_title", "unmangle_title_edits",
+                       "unmangle_title_language", "unmangle_title_score", "unmangle_body",
+                       "unmangle_body_edits", "unmangle_body_language", "unmangle_body_score"]
+    assert rows[1][3] == "Markets." and rows[1][7] == FIXED
+    assert rows[1][5] == rows[1][9] == "en" and 0.0 <= float(rows[1][10]) <= 1.0
+    assert rows[2] == ["2", "short row"] + [""] * 8  # bad row: as it came, added columns empty
     assert rows[3][:3] == ["3", "Multi\nline", CLEAN]
 
 

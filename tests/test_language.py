@@ -87,3 +87,15 @@ def test_short_line_inside_foreign_text_is_foreign_and_between_languages_english
     zh = "市政府周二宣布，新的公共图书馆将于明年春天开放，并将提供免费的语言课程。"
     mixed = f"{zh}\nThe the end\n{ENGLISH_LINE}\n"
     assert Repairer(fast=True).repair(mixed).startswith(f"{zh}\nThe end\n")
+
+
+def test_short_line_takes_foreign_verdict_only_in_the_same_script():
+    from unmangle.language import same_script
+
+    assert same_script("Biasa biasa saja", INDONESIAN)
+    assert not same_script("The the end .", RUSSIAN)
+    assert same_script("2024", RUSSIAN)  # no letters: goes with anything
+    # a short Cyrillic line after Russian stays protected; a short English one is repaired
+    kept = f"{RUSSIAN}\nНу ну да .\n"
+    assert Repairer(fast=True).repair(kept) == kept
+    assert Repairer(fast=True).repair(f"{RUSSIAN}\nThe the end .\n").endswith("\nThe end.\n")

