@@ -229,9 +229,9 @@ button:focus-visible,input:focus-visible{outline:3px solid var(--focus);outline-
  font-size:.9rem;line-height:1.4;font-weight:400;color:#fff;background:#222;border-radius:4px;padding:.4rem .6rem;text-decoration:none}
 .tip b{color:#fff}
 .tip .what{color:#e0e0e0}
-.item:hover>.tip,.item:focus>.tip{display:block}
+.item:hover>.tip,.item:focus>.tip,.item.current>.tip{display:block}
 .off{background:none;border-bottom:0;cursor:auto}
-.edit.off del,.off>.tip,.item.off:hover>.tip,.item.off:focus>.tip{display:none}
+.edit.off del,.off>.tip,.item.off:hover>.tip,.item.off:focus>.tip,.item.off.current>.tip{display:none}
 .edit.off ins{color:inherit;text-decoration:none;font-weight:inherit}
 .edit.off ins.ws{display:none}
 .flag.off{background:none;text-decoration:none}
