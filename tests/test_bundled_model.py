@@ -84,3 +84,38 @@ def test_a_stray_capital_the_ngram_counts_never_saw_after_its_neighbour_is_lower
     text = ("Officials cited concerns that Beijing would gain access to data because the platforms "
             "Will have access to the records.")
     assert "the platforms will have access" in full.repair(text)
+
+
+def test_repair_many_matches_repair_and_refuses_one_string():
+    import unmangle
+
+    texts = CLEAN[:3] + ["Tennessee Holdings said on Monday it would appeal .",
+                         "The US cites concerns about the government's influence to justify its efforts to "
+                         "convince affiliates globally Such actions often cite the 2017 law.", ""]
+    many = unmangle.repair_many(texts, batch_size=2)
+    assert many == [unmangle.repair(t) for t in texts]
+    assert many[3].startswith("Tencent Holdings") and "globally. Such" in many[4] and many[5] == ""
+    assert unmangle.repair_many(texts, fast=True) == [unmangle.repair(t, fast=True) for t in texts]
+    with pytest.raises(TypeError, match="repair_many"):
+        unmangle.repair_many("one text")
+    with pytest.raises(TypeError, match="repair_many"):
+        unmangle.repair(texts)
+
+
+def test_rule_alternatives_skipped_by_the_keep_bound_could_not_have_been_chosen(full):
+    """Repair leaves out rule-made alternatives whose rewriter margin cannot reach the threshold;
+    calibration scores them all. Both must choose the same edits."""
+    from unmangle.neural.choices import choose_edits
+
+    stage = next(s for s in full.stages if s.name == "neural")
+    s = stage.settings
+    texts = CLEAN + ["Tennessee Holdings said on Monday it would appeal the the ruling .",
+                     "The government said that the new law would be take effect in the next year ."]
+    pruned = stage.choices_many(texts, min_evidence=s.min_evidence)
+    every = stage.choices_many(texts)
+    assert sum(map(len, pruned)) < sum(map(len, every))  # the bound skipped some
+    for a, b in zip(pruned, every):
+        assert choose_edits(a, s.min_evidence, s.lm_min_gain, detector_weight=s.detector_weight,
+                            frequency_weight=s.frequency_weight) == choose_edits(
+            b, s.min_evidence, s.lm_min_gain, detector_weight=s.detector_weight,
+            frequency_weight=s.frequency_weight)

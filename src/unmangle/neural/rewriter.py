@@ -15,6 +15,9 @@ from .tokenizer import KEEP, InferenceTokenizer, mark
 
 #: (sentence, start, end, replacement): replace ``sentence[start:end]`` by ``replacement``
 Change = tuple[str, int, int, str]
+#: A change is scored when its keep-pass bound comes within this many nats of its floor: room for
+#: the float rounding between batches of different sizes, far below any threshold's resolution.
+_FLOOR_SLACK = 1e-3
 
 
 class Rewriter:
@@ -63,28 +66,46 @@ class Rewriter:
         return out
 
     @torch.inference_mode()
-    def margins(self, changes: list[Change]) -> list[float]:
-        """The rewriter's margin (ln P(text) - ln P(<keep>)) for each change."""
-        out = [0.0] * len(changes)
+    def margins(self, changes: list[Change], floors: list[float] | None = None) -> list[float | None]:
+        """The rewriter's margin (ln P(text) - ln P(<keep>)) for each change.
+
+        ``floors``: for each change, the margin it needs to matter. A margin is at most
+        -ln P(<keep>) (ln P(text) cannot exceed 0), so a change whose keep-pass already rules it
+        out is not scored: its margin is None. The keep-pass is two tokens long; skipping the
+        replacement's pass is exact, not an approximation.
+        """
+        out: list[float | None] = [None] * len(changes)
         marked = [self._mark(sent, a, b) for sent, a, b, _ in changes]
         for idx in length_batches(marked, self.settings.batch_size):
             hidden, mask = self.encode([marked[i] for i in idx])
-            labels = self.tokenizer.batch([changes[i][3] for i in idx])["input_ids"]
-            margins = (self.sequence_logprob(hidden, mask, labels)
-                       - self.sequence_logprob(hidden, mask, self._keep_labels(len(idx))))
-            for i, margin in zip(idx, margins.tolist()):
-                out[i] = margin
+            cross_kv = self.network.cross_keys_values(hidden)
+            keep = self.sequence_logprob(hidden, mask, self._keep_labels(len(idx)), cross_kv=cross_kv)
+            rows = list(range(len(idx)))
+            if floors is not None:
+                rows = [r for r in rows if -float(keep[r]) >= floors[idx[r]] - _FLOOR_SLACK]
+                if not rows:
+                    continue
+            pick = torch.tensor(rows)
+            if len(rows) < len(idx):
+                hidden, mask = hidden[pick], mask[pick]
+                cross_kv = [(k[pick], v[pick]) for k, v in cross_kv]
+            labels = self.tokenizer.batch([changes[idx[r]][3] for r in rows])["input_ids"]
+            scored = self.sequence_logprob(hidden, mask, labels, cross_kv=cross_kv) - keep[pick]
+            for r, margin in zip(rows, scored.tolist()):
+                out[idx[r]] = margin
         return out
 
-    def sequence_logprob(self, hidden: torch.Tensor, mask: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    def sequence_logprob(self, hidden: torch.Tensor, mask: torch.Tensor, labels: torch.Tensor,
+                         cross_kv=None) -> torch.Tensor:
         """Sum of log-probabilities of ``labels`` (up to their first end-of-sequence) given encoder
-        states ``hidden``."""
+        states ``hidden`` (``cross_kv``: the decoder's keys and values of them, when already made)."""
         labels = labels.clone()
         eos = self.tokenizer.eos_token_id
         # everything after the first end-of-sequence is padding
         after = (labels == eos).long().cumsum(-1) - (labels == eos).long() > 0
         labels[after | (labels == self.tokenizer.pad_token_id)] = -100
-        logits = self.network.decoder_logits(hidden, mask, self.network.shift_right(labels, self.tokenizer.pad_token_id))
+        logits = self.network.decoder_logits(hidden, mask, self.network.shift_right(labels, self.tokenizer.pad_token_id),
+                                             cross_kv=cross_kv)
         logp = torch.log_softmax(logits.float(), -1)
         valid = labels != -100
         picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)

@@ -129,13 +129,15 @@ class NeuralStage:
         return gains
 
     def choices_many(self, texts: list[str], *, min_probability: float | None = None,
-                     min_gain: float | None = None) -> list[list[RegionChoice]]:
+                     min_gain: float | None = None, min_evidence: float | None = None) -> list[list[RegionChoice]]:
         """For each text, every permitted option found, whatever its scores.
 
         Two sources: the detector's regions (at ``min_probability``) with the rewriter's proposals,
         and (with an n-gram model) the rule-made alternatives of every sentence that most raise its
         n-gram score (at least ``min_gain``). Thresholds on evidence are applied afterwards
         (:func:`choose_edits`), so calibration can try many settings on one model pass.
+        ``min_evidence`` (with this stage's judge weights): rule-made alternatives that cannot
+        reach it are left out unscored, which repair uses and calibration must not.
         """
         threshold = self.settings.min_probability if min_probability is None else min_probability
         scan = self.detector.scan(texts)
@@ -149,7 +151,7 @@ class NeuralStage:
                 found[k].append(RegionChoice(region.sent_start, region.sentence, region.score, kept))
         if self.lm is not None:
             floor = self.settings.lm_min_gain if min_gain is None else min_gain
-            for k, choice in self._rule_choices(scan, floor):
+            for k, choice in self._rule_choices(scan, floor, min_evidence):
                 found[k].append(choice)
         return found
 
@@ -160,29 +162,52 @@ class NeuralStage:
             return False
         return allowed(old, o.text, sentence[:o.start], sentence[o.end:])
 
-    def _rule_choices(self, scan: list[ScannedPiece], min_gain: float) -> list[tuple[int, RegionChoice]]:
+    def _rule_choices(self, scan: list[ScannedPiece], min_gain: float,
+                      min_evidence: float | None = None) -> list[tuple[int, RegionChoice]]:
         """The best rule-made alternatives of each sentence by n-gram gain, judged by the rewriter.
 
         Only alternatives whose gain reaches ``min_gain`` can ever be accepted, so only those
-        are passed to the rewriter (most sentences have none: the costly part is skipped).
+        are passed to the rewriter (most sentences have none: the costly part is skipped). With
+        ``min_evidence``, each alternative's floor for the rewriter's margin is what the other
+        judges leave to reach it, and the rewriter skips those that cannot
+        (:meth:`~unmangle.neural.rewriter.Rewriter.margins`).
         """
         floor = max(min_gain, 0.0)
         wanted: list[tuple[int, Alternative, float]] = []
         for w, item in enumerate(scan):
             piece = item.piece
-            alts = [a for a in alternatives(piece)
-                    if self._permitted(piece, Option(a.start, a.end, a.text, 0.0, None, a.kind))]
+            alts = alternatives(piece)
             gains = self.lm_gains(piece, [(a.start, a.end, a.text) for a in alts])
-            ranked = sorted(zip(gains, range(len(alts))), reverse=True)[:self.settings.lm_alternatives]
-            wanted.extend((w, alts[i], gain) for gain, i in ranked if gain > 0 and gain >= floor)
-        margins = self.rewriter.margins([(scan[w].piece, a.start, a.end, a.text) for w, a, _ in wanted])
-        out = []
-        for (w, alt, gain), margin in zip(wanted, margins):
+            # the best permitted ones by gain: the guards, dearer than the gains, see only the head
+            taken = 0
+            for gain, i in sorted(zip(gains, range(len(alts))), reverse=True):
+                if taken == self.settings.lm_alternatives or gain <= 0 or gain < floor:
+                    break  # nothing further down can be taken
+                a = alts[i]
+                if self._permitted(piece, Option(a.start, a.end, a.text, 0.0, None, a.kind)):
+                    taken += 1
+                    wanted.append((w, a, gain))
+        found = []
+        for w, alt, gain in wanted:
             item = scan[w]
             score = max([p for a, b, p in item.scores if a < alt.end and b > alt.start] or [0.0])
             shift = self.lm.frequency_shift(item.piece[alt.start:alt.end], alt.text)
-            out.append((item.owner, RegionChoice(item.offset, item.piece, score,
-                                                 [Option(alt.start, alt.end, alt.text, margin, gain, alt.kind, shift)])))
+            choice = RegionChoice(item.offset, item.piece, score,
+                                  [Option(alt.start, alt.end, alt.text, 0.0, gain, alt.kind, shift)])
+            found.append((item.owner, choice))
+        floors = None
+        if min_evidence is not None:
+            s = self.settings
+            # with a margin of 0 the evidence is the other judges' part; the margin must make up the rest
+            floors = [min_evidence - choice.evidence(choice.options[0], s.detector_weight, s.frequency_weight)
+                      for _, choice in found]
+        margins = self.rewriter.margins([(c.sentence, c.options[0].start, c.options[0].end, c.options[0].text)
+                                         for _, c in found], floors)
+        out = []
+        for (owner, choice), margin in zip(found, margins):
+            if margin is not None:
+                choice.options[0].margin = margin
+                out.append((owner, choice))
         return out
 
     # --- the Stage contract ------------------------------------------------------------------
@@ -191,7 +216,7 @@ class NeuralStage:
         s = self.settings
         return [choose_edits(choices, s.min_evidence, s.lm_min_gain, self.name,
                              detector_weight=s.detector_weight, frequency_weight=s.frequency_weight)
-                for choices in self.choices_many(texts)]
+                for choices in self.choices_many(texts, min_evidence=s.min_evidence)]
 
     def propose(self, text: str) -> list[Edit]:
         return self.propose_many([text])[0]
