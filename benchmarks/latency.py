@@ -6,8 +6,8 @@ Measures, in one run on one machine (so the ratios hold even when the machine is
 - single-call latency (p50, p95) of ``Repairer(fast=True)`` and ``Repairer()`` on sentences (MLQE-PE
   dev MT output of 20-40 words), paragraphs (four such sentences) and documents (seed-like
   synthetic news, as ``run.py``'s synthetic suite), each as a ratio to the deterministic stages;
-- a one-call-per-row loop over MLQE-PE dev sentences beside one ``repair_many`` call on the same
-  rows, and how many outputs differ between the two;
+- a one-call-per-row loop over the MLQE-PE dev rows (all lengths) beside one ``repair_many`` call
+  on the same rows, and how many outputs differ between the two;
 - cold start as whole processes (median of ``--cold-runs``): ``import unmangle`` + one fast repair,
   and ``unmangle repair`` (full) on a one-sentence file; plus the time to a ready full Repairer;
 - a profile of the one-call loop's first rows (where the time goes).
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         report["sizes"][size] = row
         print(size, json.dumps(row), flush=True)
 
-    rows = sentences[:args.loop_rows]
+    rows = mlqe_sentences(args.shared, 0, 10 ** 6)[:args.loop_rows]  # every dev row, any length
     t0 = time.perf_counter()
     one_by_one = [full.repair_document(t).text for t in rows]
     loop_s = time.perf_counter() - t0

@@ -102,9 +102,10 @@ def test_repair_many_matches_repair_and_refuses_one_string():
         unmangle.repair(texts)
 
 
-def test_rule_alternatives_skipped_by_the_keep_bound_could_not_have_been_chosen(full):
-    """Repair leaves out rule-made alternatives whose rewriter margin cannot reach the threshold;
-    calibration scores them all. Both must choose the same edits."""
+def test_rule_alternatives_left_unscored_at_repair_would_not_have_been_chosen(full):
+    """Repair leaves out rule-made alternatives whose rewriter margin cannot reach the threshold
+    (the keep-pass bound) or would have to exceed ``rule_margin_cap``; calibration scores them all.
+    Both choose the same edits here."""
     from unmangle.neural.choices import choose_edits
 
     stage = next(s for s in full.stages if s.name == "neural")

@@ -137,7 +137,8 @@ class NeuralStage:
         n-gram score (at least ``min_gain``). Thresholds on evidence are applied afterwards
         (:func:`choose_edits`), so calibration can try many settings on one model pass.
         ``min_evidence`` (with this stage's judge weights): rule-made alternatives that cannot
-        reach it are left out unscored, which repair uses and calibration must not.
+        reach it, or only with a rewriter margin above ``rule_margin_cap``, are left out unscored,
+        which repair uses and calibration must not.
         """
         threshold = self.settings.min_probability if min_probability is None else min_probability
         scan = self.detector.scan(texts)
@@ -169,7 +170,8 @@ class NeuralStage:
         Only alternatives whose gain reaches ``min_gain`` can ever be accepted, so only those
         are passed to the rewriter (most sentences have none: the costly part is skipped). With
         ``min_evidence``, each alternative's floor for the rewriter's margin is what the other
-        judges leave to reach it, and the rewriter skips those that cannot
+        judges leave to reach it: alternatives whose floor is above ``rule_margin_cap`` are not
+        scored, and the rewriter skips those that its keep-pass rules out
         (:meth:`~unmangle.neural.rewriter.Rewriter.margins`).
         """
         floor = max(min_gain, 0.0)
@@ -199,8 +201,10 @@ class NeuralStage:
         if min_evidence is not None:
             s = self.settings
             # with a margin of 0 the evidence is the other judges' part; the margin must make up the rest
-            floors = [min_evidence - choice.evidence(choice.options[0], s.detector_weight, s.frequency_weight)
+            needed = [min_evidence - choice.evidence(choice.options[0], s.detector_weight, s.frequency_weight)
                       for _, choice in found]
+            found = [f for f, need in zip(found, needed) if need <= s.rule_margin_cap]
+            floors = [need for need in needed if need <= s.rule_margin_cap]
         margins = self.rewriter.margins([(c.sentence, c.options[0].start, c.options[0].end, c.options[0].text)
                                          for _, c in found], floors)
         out = []
