@@ -170,8 +170,10 @@ def test_bf16_scores_are_batch_independent(tiny_model_dir):
     items = [(s, 0, s.index(" "), "The") for s in _BATCH_SENTENCES]
     together = bf16.rewriter.margins(items)
     alone = [bf16.rewriter.margins([item])[0] for item in items]
-    # to rounding (float sums over padded keys); int8's per-batch input scale moves these by ~0.1
-    assert together == pytest.approx(alone, abs=1e-3)
+    # to rounding: oneDNN's bf16 products for different row counts may block their sums differently
+    # (measured on an AMD EPYC: up to 0.027 nats between a batch and single calls, in some processes
+    # and not others); int8's per-batch input scale moves these by ~0.1 and more
+    assert together == pytest.approx(alone, abs=0.05)
     probs = [p for scored in bf16.detector.chunk_scores(_BATCH_SENTENCES) for *_, p in scored]
     probs_alone = [p for s in _BATCH_SENTENCES for *_, p in bf16.detector.chunk_scores([s])[0]]
     assert probs == pytest.approx(probs_alone, abs=1e-4)
