@@ -88,17 +88,19 @@ def test_calibrate_command_writes_thresholds_it_reports(tiny_model_dir, tmp_path
     code = main(["calibrate", str(folder), "--clean-corpus", str(clean), "--pairs", str(pairs),
                  "--stage", "neural", "--synthetic", "4", "--per-group", "3", "--clean", "4",
                  "--min-probability", "0.3,0.9", "--min-evidence", "0,1e9", "--detector-weights", "0",
-                 "--frequency-weights", "0", "--write", "--report", str(report), "--no-progress"])
+                 "--frequency-weights", "0", "--broad-weights", "0,0.5", "--write", "--report", str(report),
+                 "--no-progress"])
     assert code == 0
     grid = json.loads(report.read_text(encoding="utf-8"))["neural"]
-    assert len(grid["rows"]) == 4 and set(grid["sets"]) == {"synthetic", "mlqe-xx-en", "clean"}
+    assert len(grid["rows"]) == 8 and set(grid["sets"]) == {"synthetic", "mlqe-xx-en", "clean"}
+    assert {r["broad_weight"] for r in grid["rows"]} == {0.0, 0.5}
     settings, _ = read_metadata(folder)
     chosen = settings.extra["calibration"]["chosen"]
     if grid["best"] is None:
         assert settings.min_evidence == 1e9 and chosen is None
     else:
-        assert (settings.min_probability, settings.min_evidence) == (grid["best"]["min_probability"],
-                                                                      grid["best"]["min_evidence"])
+        assert (settings.min_probability, settings.min_evidence, settings.broad_weight) == (
+            grid["best"]["min_probability"], grid["best"]["min_evidence"], grid["best"]["broad_weight"])
     assert "unmangle calibrate" in settings.extra["calibration"]["command"]
     assert ModelFolder(folder).settings == settings  # the folder reads what was written
 

@@ -163,3 +163,34 @@ def test_changes_judged_alone_may_not_be_combined_when_they_touch():
     edits = choose_edits(choices, 0.0, 0.0)
     assert apply_edits(sentence, edits) == "They invest in the new rail line by Monday."
     assert [e.stage for e in edits] == ["neural", "neural"]
+
+
+def test_broad_weight_adds_the_broad_models_gain():
+    was = SENTENCE.index(" was")
+    option = Option(was, was + 4, " were", margin=1.0, gain=1.0, kind="substitute", broad_gain=4.0)
+    unasked = Option(was, was + 4, " were", margin=1.0, gain=1.0, kind="substitute")
+    choice = RegionChoice(0, SENTENCE, 0.9, [option])
+    assert choice.evidence(option) == pytest.approx(2.0)  # weight 0: the broad model not counted
+    assert choice.evidence(option, broad_weight=0.5) == pytest.approx(4.0)
+    assert choice.evidence(unasked, broad_weight=0.5) == pytest.approx(2.0)
+    assert choice.pick(3.0, 0.0) is None and choice.pick(3.0, 0.0, broad_weight=0.5) is option
+    edit = choose_edits([choice], 3.0, 0.0, broad_weight=0.5)[0]
+    assert "broad English model +4.0 nats" in edit.reason
+
+
+def test_stage_asks_the_broad_model_only_when_it_counts(model_with_ngram):
+    pytest.importorskip("pocketsphinx")
+    from dataclasses import replace
+
+    stage = NeuralStage.from_dir(model_with_ngram)
+    assert all(o.broad_gain is None for c in stage.choices_many([SENTENCE], min_gain=0.0)[0]
+               for o in c.options)
+    asked = [o for c in stage.choices_many([SENTENCE], min_gain=0.0, broad=True)[0] for o in c.options]
+    assert asked and all(o.broad_gain is not None for o in asked)
+    # "The talks were held" reads better to a general English model than "The talks was held"
+    were = [o for o in asked if SENTENCE[o.start:o.end].strip() == "was" and o.text.strip() == "were"]
+    assert all(o.broad_gain > 0 for o in were)
+    weighted = stage.with_settings(broad_weight=0.5)
+    assert all(o.broad_gain is not None for c in weighted.choices_many([SENTENCE], min_gain=0.0)[0]
+               for o in c.options)
+    assert replace(stage.settings, broad_weight=0.5).thresholds()["broad_weight"] == 0.5

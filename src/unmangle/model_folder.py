@@ -88,6 +88,9 @@ class InferenceSettings:
     rule_margin_cap: float = 10.0
     #: Weight of the detector's log-odds for the region in an option's evidence (0: not used).
     detector_weight: float = 0.0
+    #: Weight of the broad general-English model's gain for an option in its evidence (0: the
+    #: model is not asked; :mod:`unmangle.judges.broad`).
+    broad_weight: float = 0.0
     #: Weight of an option's frequency shift (how much commoner its words are than the ones they
     #: replace: ``NgramLM.frequency_shift``) taken off its evidence when positive (0: not used).
     frequency_weight: float = 0.0

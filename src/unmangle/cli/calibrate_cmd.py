@@ -71,6 +71,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="weights of the detector's log-odds in the evidence (default: 0.5,1)")
     g.add_argument("--frequency-weights", type=_floats, default=_floats("0,0.25,0.5,0.75,1,1.5"),
                    metavar="LIST", help="weights of the frequency shift taken off the evidence")
+    g.add_argument("--broad-weights", type=_floats, default=_floats("0"), metavar="LIST",
+                   help="weights of the broad English model's gain in the evidence (default: 0, "
+                        "the model is not asked)")
     g.add_argument("--min-no-harm", type=float, default=0.99,
                    help="share of already-correct damaged-set inputs left unchanged (default: 0.99)")
     g.add_argument("--min-no-harm-clean", type=float, default=0.998,
@@ -133,7 +136,7 @@ def _neural(args, folder, data, inference, report: dict, command: str):
     fast = Repairer(fast=True)
     best, rows = calibrate(stage, sets, min_probabilities=args.min_probability, margins=args.min_evidence,
                            gains=args.gains, detector_weights=args.detector_weights,
-                           frequency_weights=args.frequency_weights,
+                           frequency_weights=args.frequency_weights, broad_weights=args.broad_weights,
                            min_no_harm={**{name: args.min_no_harm for name in sets}, "clean": args.min_no_harm_clean},
                            prepare=fast.repair, progress=not args.no_progress)
     print(_neural_table(rows, best, list(sets)))
@@ -142,11 +145,12 @@ def _neural(args, folder, data, inference, report: dict, command: str):
     chosen = None if best is None else {
         "min_probability": best.min_probability, "min_evidence": best.min_evidence,
         "lm_min_gain": best.lm_min_gain, "detector_weight": best.detector_weight,
-        "frequency_weight": best.frequency_weight}
+        "frequency_weight": best.frequency_weight, "broad_weight": best.broad_weight}
     report["neural"] = {"sets": {k: len(v) for k, v in sets.items()}, "best": chosen,
                         "rows": [{"min_probability": r.min_probability, "min_evidence": r.min_evidence,
                                   "lm_min_gain": r.lm_min_gain, "detector_weight": r.detector_weight,
-                                  "frequency_weight": r.frequency_weight, "scores": r.scores} for r in rows]}
+                                  "frequency_weight": r.frequency_weight, "broad_weight": r.broad_weight,
+                                  "scores": r.scores} for r in rows]}
     if best is None:
         print("no setting met the no-harm and TER conditions: the neural stage is switched off "
               "(min_evidence out of reach)", file=sys.stderr)
@@ -163,7 +167,7 @@ def _neural(args, folder, data, inference, report: dict, command: str):
 
 
 def _neural_table(rows, best, names: list[str]) -> str:
-    lines = [f"{'detect':>6} {'margin':>6} {'gain':>5} {'det.w':>5} {'freq.w':>6}  "
+    lines = [f"{'detect':>6} {'margin':>6} {'gain':>5} {'det.w':>5} {'freq.w':>6} {'brd.w':>5}  "
              + "  ".join(f"{n}: F0.5/P/R, TER (id), no-harm" for n in names)]
     for r in rows:
         cells = []
@@ -174,7 +178,7 @@ def _neural_table(rows, best, names: list[str]) -> str:
                          f"{s['ter']:.2f} ({s['ter_identity']:.2f}), {harm:.3f}")
         mark = " <- chosen" if r is best else ""
         lines.append(f"{r.min_probability:>6} {r.min_evidence:>6} {r.lm_min_gain:>5} {r.detector_weight:>5} "
-                     f"{r.frequency_weight:>6}  " + "  ".join(cells) + mark)
+                     f"{r.frequency_weight:>6} {r.broad_weight:>5}  " + "  ".join(cells) + mark)
     return "\n".join(lines)
 
 

@@ -2,7 +2,8 @@
 
 An option's *evidence* is the log-odds of the change over keeping the text, from independent judges:
 the rewriter's margin, the n-gram model's gain, and (weighted by calibration) the detector's log-odds
-for the region; a calibrated share of the option's frequency shift is taken off. Thresholds are
+for the region and the broad general-English model's gain (:mod:`unmangle.judges.broad`); a
+calibrated share of the option's frequency shift is taken off. Thresholds are
 applied here, after every option is scored, so calibration can try a whole grid on one model pass.
 """
 
@@ -22,7 +23,8 @@ class Option:
     ``margin``: the rewriter's preference for it over keeping (nats); ``gain``: how much it raises
     the sentence's n-gram score (nats; None without an n-gram model); ``kind``: where it came from;
     ``frequency_shift``: how much commoner its words are than the old ones
-    (:meth:`unmangle.ngram.NgramLM.frequency_shift`; 0 without an n-gram model).
+    (:meth:`unmangle.ngram.NgramLM.frequency_shift`; 0 without an n-gram model); ``broad_gain``:
+    how much it raises the sentence's score under the broad English model (None: not asked).
     """
 
     start: int
@@ -32,6 +34,7 @@ class Option:
     gain: float | None
     kind: str
     frequency_shift: float = 0.0
+    broad_gain: float | None = None
 
     @property
     def evidence(self) -> float:
@@ -48,19 +51,23 @@ class RegionChoice:
     score: float
     options: list[Option]
 
-    def evidence(self, o: Option, detector_weight: float = 0.0, frequency_weight: float = 0.0) -> float:
+    def evidence(self, o: Option, detector_weight: float = 0.0, frequency_weight: float = 0.0,
+                 broad_weight: float = 0.0) -> float:
         """The option's evidence, plus ``detector_weight`` times the detector's log-odds that the
-        region is damaged (a third judge, weighted by calibration), less ``frequency_weight`` times
-        the option's frequency shift (the part of the judges' preference that only says the new
-        words are commoner: a rare word is not wrong for being rare)."""
+        region is damaged (a third judge, weighted by calibration) and ``broad_weight`` times the
+        broad English model's gain (a fourth), less ``frequency_weight`` times the option's
+        frequency shift (the part of the judges' preference that only says the new words are
+        commoner: a rare word is not wrong for being rare)."""
         evidence = o.evidence - frequency_weight * max(o.frequency_shift, 0.0)
+        if broad_weight and o.broad_gain is not None:
+            evidence += broad_weight * o.broad_gain
         if not detector_weight:
             return evidence
         p = min(max(self.score, 1e-4), 1 - 1e-4)
         return evidence + detector_weight * math.log(p / (1 - p))
 
     def pick(self, min_evidence: float, min_gain: float, detector_weight: float = 0.0,
-             frequency_weight: float = 0.0) -> Option | None:
+             frequency_weight: float = 0.0, broad_weight: float = 0.0) -> Option | None:
         """The option with the most evidence, if it has enough; else None (leave it alone).
 
         Evidence is the rewriter's margin plus the n-gram gain: both are log-odds of the change
@@ -68,17 +75,19 @@ class RegionChoice:
         reach ``min_evidence``, and the n-gram gain alone must reach ``min_gain``.
         """
         def evidence(o: Option) -> float:
-            return self.evidence(o, detector_weight, frequency_weight)
+            return self.evidence(o, detector_weight, frequency_weight, broad_weight)
 
         good = [o for o in self.options if evidence(o) >= min_evidence and (o.gain is None or o.gain >= min_gain)]
         return max(good, key=evidence, default=None)
 
     def make_edit(self, o: Option, stage: str = "neural", detector_weight: float = 0.0,
-                  frequency_weight: float = 0.0) -> Edit:
+                  frequency_weight: float = 0.0, broad_weight: float = 0.0) -> Edit:
         start = self.sent_start + o.start
         old = self.sentence[o.start:o.end]
-        confidence = 1.0 / (1.0 + math.exp(-self.evidence(o, detector_weight, frequency_weight)))
+        confidence = 1.0 / (1.0 + math.exp(-self.evidence(o, detector_weight, frequency_weight, broad_weight)))
         gain = "" if o.gain is None else f", n-gram score +{o.gain:.1f} nats"
+        if broad_weight and o.broad_gain is not None:
+            gain += f", broad English model {o.broad_gain:+.1f} nats (weight {broad_weight:g})"
         if frequency_weight and o.frequency_shift > 0:
             gain += (f", new words commoner by {o.frequency_shift:.1f} nats "
                      f"(taken off at weight {frequency_weight:g})")
@@ -89,21 +98,22 @@ class RegionChoice:
 
 def choose_edits(choices: list[RegionChoice], min_evidence: float, min_gain: float,
                  stage: str = "neural", *, detector_weight: float = 0.0,
-                 frequency_weight: float = 0.0) -> list[Edit]:
+                 frequency_weight: float = 0.0, broad_weight: float = 0.0) -> list[Edit]:
     """The edits made at these thresholds, strongest evidence first.
 
     Each option was judged alone against the unchanged sentence, so two changes that touch or sit
     within one word of each other may not both be made ("in the the new" must not lose both "the"s):
     the weaker one gives way, as does any overlapping one.
     """
+    weights = (detector_weight, frequency_weight, broad_weight)
     picked = []
     for choice in choices:
-        option = choice.pick(min_evidence, min_gain, detector_weight, frequency_weight)
+        option = choice.pick(min_evidence, min_gain, *weights)
         if option is not None:
-            picked.append((choice.evidence(option, detector_weight, frequency_weight), choice, option))
+            picked.append((choice.evidence(option, *weights), choice, option))
     kept: list[tuple[Edit, RegionChoice, Option]] = []
     for _, choice, option in sorted(picked, key=lambda x: -x[0]):
-        edit = choice.make_edit(option, stage, detector_weight, frequency_weight)
+        edit = choice.make_edit(option, stage, *weights)
         if not any(_conflict(choice, option, other, o) for _, other, o in kept):
             kept.append((edit, choice, option))
     return sorted((e for e, _, _ in kept), key=lambda e: e.start)

@@ -5,8 +5,9 @@ chunks become regions. For each region the options are the :class:`~unmangle.neu
 own replacement and, when the model folder holds an n-gram model (``ngram.npz``), the rule-made
 alternatives of :mod:`unmangle.alternatives` that most raise the n-gram score. Each option's evidence
 (:mod:`unmangle.neural.choices`) adds the rewriter's preference for it over ``<keep>`` and how much it
-raises the sentence's n-gram score (:meth:`unmangle.ngram.NgramLM.gains`): independent judges whose
-log-odds add up. A change is accepted only when its evidence reaches ``min_evidence`` and its n-gram
+raises the sentence's n-gram score (:meth:`unmangle.ngram.NgramLM.gains`) and, at the calibrated
+``broad_weight``, how much it raises the broad general-English model's score
+(:mod:`unmangle.judges.broad`): independent judges whose log-odds add up. A change is accepted only when its evidence reaches ``min_evidence`` and its n-gram
 gain alone reaches ``lm_min_gain``. "Leave it alone" is always a candidate.
 
 Settings are read, never written: thresholds given for one call (``detect(min_probability=...)``)
@@ -128,8 +129,22 @@ class NeuralStage:
                 gains[k] = min(gains[k], 0.0)
         return gains
 
+    def broad_gains(self, sentence: str, options: list[Option]) -> None:
+        """Set each option's ``broad_gain``: how much it raises ``sentence``'s score under the broad
+        English model (whole-sentence scores, the cautious gain of :mod:`unmangle.judges.base`)."""
+        from ..judges.base import cautious_gain, sentence_words
+        from ..judges.broad import default_broad_judge
+
+        judge = default_broad_judge()
+        old = [w.text for w in sentence_words(sentence)]
+        base, base_n = judge.score(old), len(judge.tokens(old))
+        for o in options:
+            new = [w.text for w in sentence_words(sentence[:o.start] + o.text + sentence[o.end:])]
+            o.broad_gain = cautious_gain(base, base_n, judge.score(new), len(judge.tokens(new)))
+
     def choices_many(self, texts: list[str], *, min_probability: float | None = None,
-                     min_gain: float | None = None, min_evidence: float | None = None) -> list[list[RegionChoice]]:
+                     min_gain: float | None = None, min_evidence: float | None = None,
+                     broad: bool | None = None) -> list[list[RegionChoice]]:
         """For each text, every permitted option found, whatever its scores.
 
         Two sources: the detector's regions (at ``min_probability``) with the rewriter's proposals,
@@ -138,8 +153,10 @@ class NeuralStage:
         (:func:`choose_edits`), so calibration can try many settings on one model pass.
         ``min_evidence`` (with this stage's judge weights): rule-made alternatives that cannot
         reach it, or only with a rewriter margin above ``rule_margin_cap``, are left out unscored,
-        which repair uses and calibration must not.
+        which repair uses and calibration must not. ``broad``: whether options get the broad
+        model's gain (default: when this stage's ``broad_weight`` uses it).
         """
+        want_broad = self.settings.broad_weight != 0 if broad is None else broad
         threshold = self.settings.min_probability if min_probability is None else min_probability
         scan = self.detector.scan(texts)
         per_text = self.detector.regions(scan, len(texts), threshold)
@@ -149,10 +166,12 @@ class NeuralStage:
         for (k, region), opts in zip(flat, options):
             kept = [o for o in opts if self._permitted(region.sentence, o)]
             if kept:
+                if want_broad:
+                    self.broad_gains(region.sentence, kept)
                 found[k].append(RegionChoice(region.sent_start, region.sentence, region.score, kept))
         if self.lm is not None:
             floor = self.settings.lm_min_gain if min_gain is None else min_gain
-            for k, choice in self._rule_choices(scan, floor, min_evidence):
+            for k, choice in self._rule_choices(scan, floor, min_evidence, want_broad):
                 found[k].append(choice)
         return found
 
@@ -163,8 +182,8 @@ class NeuralStage:
             return False
         return allowed(old, o.text, sentence[:o.start], sentence[o.end:])
 
-    def _rule_choices(self, scan: list[ScannedPiece], min_gain: float,
-                      min_evidence: float | None = None) -> list[tuple[int, RegionChoice]]:
+    def _rule_choices(self, scan: list[ScannedPiece], min_gain: float, min_evidence: float | None = None,
+                      broad: bool = False) -> list[tuple[int, RegionChoice]]:
         """The best rule-made alternatives of each sentence by n-gram gain, judged by the rewriter.
 
         Only alternatives whose gain reaches ``min_gain`` can ever be accepted, so only those
@@ -196,12 +215,15 @@ class NeuralStage:
             shift = self.lm.frequency_shift(item.piece[alt.start:alt.end], alt.text)
             choice = RegionChoice(item.offset, item.piece, score,
                                   [Option(alt.start, alt.end, alt.text, 0.0, gain, alt.kind, shift)])
+            if broad:
+                self.broad_gains(item.piece, choice.options)
             found.append((item.owner, choice))
         floors = None
         if min_evidence is not None:
             s = self.settings
             # with a margin of 0 the evidence is the other judges' part; the margin must make up the rest
-            needed = [min_evidence - choice.evidence(choice.options[0], s.detector_weight, s.frequency_weight)
+            needed = [min_evidence - choice.evidence(choice.options[0], s.detector_weight, s.frequency_weight,
+                                                     s.broad_weight)
                       for _, choice in found]
             found = [f for f, need in zip(found, needed) if need <= s.rule_margin_cap]
             floors = [need for need in needed if need <= s.rule_margin_cap]
@@ -219,7 +241,8 @@ class NeuralStage:
         """``propose`` for many texts at once (one batched pass: much faster for short texts)."""
         s = self.settings
         return [choose_edits(choices, s.min_evidence, s.lm_min_gain, self.name,
-                             detector_weight=s.detector_weight, frequency_weight=s.frequency_weight)
+                             detector_weight=s.detector_weight, frequency_weight=s.frequency_weight,
+                             broad_weight=s.broad_weight)
                 for choices in self.choices_many(texts, min_evidence=s.min_evidence)]
 
     def propose(self, text: str) -> list[Edit]:
