@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))  # run from a checkout without installing
 CAPS = (2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    ap.add_argument("--shared", type=Path,
+                    default=Path(os.environ.get("UNMANGLE_SHARED", HERE.parent.parent / "shared")))
     ap.add_argument("--synthetic", type=int, default=600)
     ap.add_argument("--per-group", type=int, default=200)
     ap.add_argument("--clean", type=int, default=1000)
