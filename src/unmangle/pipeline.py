@@ -237,7 +237,7 @@ def repair(text: str, *, fast: bool = False, model: str | Path | None = "default
 def repair_many(texts: Sequence[str], *, fast: bool = False, model: str | Path | None = "default",
                 batch_size: int = 64) -> list[str]:
     """:func:`repair` for many texts: the model works on ``batch_size`` texts at a time,
-    faster than one call per text (1.9x on MLQE-PE dev sentences: ``benchmarks/results/latency.md``).
+    faster than one call per text (2.5x on MLQE-PE dev sentences: ``benchmarks/results/latency.md``).
     The output is what :func:`repair` gives each text (on all 5,000 MLQE-PE dev rows; the model's
     scores agree to rounding, so an edit exactly at the threshold could differ). Use it for a column
     of a table or a list of sentences; for files and large corpora, ``unmangle repair-corpus``.
