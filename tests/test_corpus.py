@@ -103,11 +103,11 @@ def test_csv_keeps_columns_and_tsv_round_trips(tmp_path, fast_repairer):
     with open(tmp_path / "out" / "part-00000.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["id", "title", "body", "unmangle_title", "unmangle_title_edits",
-                       "unmangle_title_language", "unmangle_title_score", "unmangle_body",
-                       "unmangle_body_edits", "unmangle_body_language", "unmangle_body_score"]
-    assert rows[1][3] == "Markets." and rows[1][7] == FIXED
-    assert rows[1][5] == rows[1][9] == "en" and 0.0 <= float(rows[1][10]) <= 1.0
-    assert rows[2] == ["2", "short row"] + [""] * 8  # bad row: as it came, added columns empty
+                       "unmangle_title_language", "unmangle_body", "unmangle_body_edits",
+                       "unmangle_body_language"]
+    assert rows[1][3] == "Markets." and rows[1][6] == FIXED
+    assert rows[1][5] == rows[1][8] == "en"
+    assert rows[2] == ["2", "short row"] + [""] * 6  # bad row: as it came, added columns empty
     assert rows[3][:3] == ["3", "Multi\nline", CLEAN]
 
 
@@ -245,3 +245,16 @@ def test_progress_lines_off_a_terminal_and_bar_on_one():
     bar.update(40, 1000)
     bar.close()
     assert "40/100" in stream.getvalue() and "words/s" in stream.getvalue()
+
+
+def test_score_column_is_opt_in(tmp_path, fast_repairer):
+    src = _jsonl(tmp_path / "in.jsonl", [{"text": MANGLED}, {"text": CLEAN}])
+    run_local(_job(src, tmp_path / "plain"), repairer=fast_repairer, progress=False)
+    plain = _read_jsonl_dir(tmp_path / "plain")
+    assert "unmangle_text_score" not in plain[0] and plain[0]["unmangle_text_language"] == "en"
+    run_local(_job(src, tmp_path / "scored", score=True), repairer=fast_repairer, progress=False)
+    scored = _read_jsonl_dir(tmp_path / "scored")
+    assert all(0.0 <= r["unmangle_text_score"] <= 1.0 for r in scored)
+    assert scored[0]["unmangle_text_score"] > scored[1]["unmangle_text_score"]  # the mangled one
+    assert main(["repair-corpus", str(src), str(tmp_path / "cli"), "--fast", "--score"]) == 0
+    assert "unmangle_text_score" in _read_jsonl_dir(tmp_path / "cli")[0]

@@ -6,7 +6,7 @@ import itertools
 import logging
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
-from .annotate import Annotators
+from .annotate import Annotators, score_wanted
 from .columns import DEFAULT_PREFIX, choose_columns
 from .rows import RowSettings, make_worker, process_rows
 
@@ -20,27 +20,27 @@ def _fields(text_fields: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def _settings(existing: Iterable[str], fields: tuple[str, ...], prefix: str, options: dict,
-              min_score: Optional[float], max_score: Optional[float], error_column: bool) -> RowSettings:
+              min_score: Optional[float], max_score: Optional[float], error_column: bool,
+              score: bool) -> RowSettings:
     found = Annotators.available()
-    if (min_score is not None or max_score is not None) and not found.has_score:
-        raise ValueError("min_score/max_score need unmangle.detection.document_score, "
-                         "which this build does not have")
-    columns = choose_columns(existing, fields, language=found.has_language, score=found.has_score,
+    use_score = score_wanted(score, min_score, max_score, found)
+    columns = choose_columns(existing, fields, language=found.has_language, score=use_score,
                              prefix=prefix, error=error_column)
     return RowSettings(in_format="records", out_format="records", text_fields=fields, columns=columns,
                        repairer_options=dict(options), min_score=min_score, max_score=max_score,
-                       use_language=found.has_language, use_score=found.has_score)
+                       use_language=found.has_language, use_score=use_score)
 
 
 def repair_records(records: Iterable[dict], text_fields: str | Sequence[str] = "text", *,
                    batch_size: int = 8, prefix: str = DEFAULT_PREFIX, on_error: Optional[ErrorHandler] = None,
-                   repairer=None, min_score: Optional[float] = None, max_score: Optional[float] = None,
-                   **repairer_options: Any) -> Iterator[dict]:
+                   repairer=None, score: bool = False, min_score: Optional[float] = None,
+                   max_score: Optional[float] = None, **repairer_options: Any) -> Iterator[dict]:
     """Yield each record with its repair added, in input order, reading ``records`` lazily.
 
     For each text field ``f``: ``unmangle_f`` (repaired text) and ``unmangle_f_edits`` (JSON list of
-    edits: start, end, old, new, stage, reason, confidence), plus ``unmangle_f_language`` and
-    ``unmangle_f_score`` where this build offers them. Column names that the first batch already
+    edits: start, end, old, new, stage, reason, confidence) and ``unmangle_f_language``; with
+    ``score=True`` (or a score filter) also ``unmangle_f_score``, the document's suspicion score
+    (it costs about seven times the fast repair's time). Column names that the first batch already
     uses get another prefix (``unmangle2_``...). A record that cannot be repaired (missing field,
     not text, a stage failure) is yielded unchanged and reported to ``on_error(index, record,
     reason)`` (default: a logged warning). ``repairer_options`` go to ``Repairer(...)``; or pass
@@ -54,7 +54,7 @@ def repair_records(records: Iterable[dict], text_fields: str | Sequence[str] = "
     for record in first:
         if isinstance(record, dict):
             existing.update(dict.fromkeys(record))
-    settings = _settings(existing, fields, prefix, repairer_options, min_score, max_score, False)
+    settings = _settings(existing, fields, prefix, repairer_options, min_score, max_score, False, score)
     worker = make_worker(settings, repairer)
     index = 0
     batch = first
@@ -111,8 +111,8 @@ class _DatasetMapper:
 
 
 def repair_dataset(ds, text_column: str | Sequence[str] = "text", *, num_proc: Optional[int] = None,
-                   batch_size: int = 8, prefix: str = DEFAULT_PREFIX, min_score: Optional[float] = None,
-                   max_score: Optional[float] = None, **repairer_options: Any):
+                   batch_size: int = 8, prefix: str = DEFAULT_PREFIX, score: bool = False,
+                   min_score: Optional[float] = None, max_score: Optional[float] = None, **repairer_options: Any):
     """A copy of the ``datasets.Dataset`` ``ds`` with the repair columns added (see
     :func:`repair_records` for their names), plus ``unmangle_error``: why a row was passed through
     unrepaired (None for repaired rows). ``num_proc`` processes each build one Repairer."""
@@ -122,7 +122,7 @@ def repair_dataset(ds, text_column: str | Sequence[str] = "text", *, num_proc: O
     missing = [f for f in fields if f not in ds.column_names]
     if missing:
         raise ValueError(f"the dataset has no column {missing[0]!r} (columns: {', '.join(ds.column_names)})")
-    settings = _settings(ds.column_names, fields, prefix, repairer_options, min_score, max_score, True)
+    settings = _settings(ds.column_names, fields, prefix, repairer_options, min_score, max_score, True, score)
     features = dict(ds.features)
     for cols in settings.columns.fields:
         features[cols.text] = Value("string")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
-from .annotate import Annotators
+from .annotate import Annotators, score_wanted
 from .columns import DEFAULT_PREFIX, choose_columns
 from .formats import CorpusInputError, OUT_FORMATS, Source, detect_format
 from .progress import Progress
@@ -39,6 +39,7 @@ class CorpusJob:
     repairer_options: dict = field(default_factory=dict)
     shard_size: int = DEFAULT_SHARD_SIZE
     batch_size: int = DEFAULT_BATCH_SIZE
+    score: bool = False  # add the document suspicion score (opt-in: it is slow)
     min_score: Optional[float] = None
     max_score: Optional[float] = None
     prefix: str = DEFAULT_PREFIX
@@ -86,10 +87,7 @@ def prepare(job: CorpusJob) -> Prepared:
     if in_format in ("text", "text-files") and job.text_fields != ("text",):
         raise ValueError(f"{in_format} input has one field, 'text'")
     annotators = Annotators.available()
-    filtering = job.min_score is not None or job.max_score is not None
-    if filtering and not annotators.has_score:
-        raise ValueError("--min-score/--max-score need the document suspicion score "
-                         "(unmangle.detection.document_score), which this build does not have")
+    use_score = score_wanted(job.score, job.min_score, job.max_score, annotators)
     source = Source(job.input, in_format)
     existing = source.column_names(sample_rows=job.shard_size)
     if source.header is not None or source.schema is not None:
@@ -97,11 +95,11 @@ def prepare(job: CorpusJob) -> Prepared:
         if missing:
             raise CorpusInputError(f"{job.input}: no column {missing[0]!r} (columns: {', '.join(existing)})")
     columns = choose_columns(existing, job.text_fields, language=annotators.has_language,
-                             score=annotators.has_score, prefix=job.prefix)
+                             score=use_score, prefix=job.prefix)
     settings = RowSettings(
         in_format=in_format, out_format=out_format, text_fields=tuple(job.text_fields), columns=columns,
         repairer_options=dict(job.repairer_options), header=source.header, min_score=job.min_score,
-        max_score=job.max_score, use_language=annotators.has_language, use_score=annotators.has_score)
+        max_score=job.max_score, use_language=annotators.has_language, use_score=use_score)
     if job.overwrite:
         clear_output(job.output)
     check_run_file(job.output, _run_record(job, source, settings))
