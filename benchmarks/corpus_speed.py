@@ -263,10 +263,14 @@ def big_file_check(corpus: Path, work: Path, gigabytes: float, workers: int) -> 
 
 
 def to_markdown(report: dict) -> str:
+    busy = report["load_average"] > report["cpus"]
+    state = (f"**The machine was shared with other jobs (load average {report['load_average']} on "
+             f"{report['cpus']} cores at the start)**: absolute figures are low and noisy, the ratios "
+             "(measured in the same run) are what to read." if busy else
+             f"Load average {report['load_average']} on {report['cpus']} cores at the start (no other "
+             "heavy job); the ratios are measured in the same run.")
     lines = ["# Corpus repair speed (`benchmarks/corpus_speed.py`)", "",
-             f"{report['date']}, {report['machine']}. **The machine was shared with other jobs "
-             f"(load average {report['load_average']} on {report['cpus']} cores at the start)**: absolute "
-             "figures are low and noisy, the ratios (measured in the same run) are what to read.", "",
+             f"{report['date']}, {report['machine']}. {state}", "",
              f"Command: `{report['command']}`"
              + "".join(f"; earlier part: `{e['command']}` ({e['date']}, load {e.get('load_average')})"
                        for e in report.get("earlier_parts", [])), "",
