@@ -90,6 +90,9 @@ def test_model_folder_metadata(data):
     # found by the fuzzers: lines equal only once doubled words are undone
     "The theThe theThe theThe the\n\nThe theThe theThe theThe theThe the ",
     "The theThe theThe theThe theThe the\rThe theThe theThe the\r",
+    # found by the fuzzers: a third copy of a headline follows the first once the second is removed
+    "The theThe theThe the\n\n\nThe theThe the\n\nThe theThe theThe theThe the ",
+    "The theThe theThe the\r\nThe theThe the\r\nThe theThe theThe the ",
     # found by the fuzzers: a line's language judged before and after its mojibake is repaired
     "The theÃ©Привет , мир",
 ])

@@ -381,16 +381,18 @@ class DuplicatesStage(BaseStage):
         further down (refrains, list items) are never removed."""
         out: list[Removal] = []
         lines = [_canonical_line(p.text) for p in paras[:_HEADLINE_LINES + 1]]
-        for k in range(len(lines) - 1):
-            line = lines[k]
-            # judged on the line as this stage leaves it (doubled words undone), so a second
-            # repair finds nothing new
+        kept = 0  # the line the next one follows once removed lines are gone
+        for k in range(1, len(lines)):
+            line = lines[kept]
+            # judged on the lines as this stage leaves them (doubled words undone, removed lines
+            # gone), so a second repair finds nothing new
             if (_HEADLINE_MIN_WORDS <= len(_WORD.findall(line)) < self.min_words
                     and not _SENTENCE_END_MARK.search(line)  # headlines end without a full stop
-                    and line == lines[k + 1]
-                    and not (out and out[-1].start == paras[k].start)):
-                b = paras[k + 1]
+                    and line == lines[k]):
+                b = paras[k]
                 out.append(Removal(b.start, b.end, "doubled headline: the line above says the same", 0.9))
+            else:
+                kept = k
         return out
 
     def _edits(self, text: str, paras, para_sentences, removed,
