@@ -88,3 +88,18 @@ def test_overlapping_proposals_are_rejected():
         doc.apply([_edit("abcdef", 0, 3, "x"), _edit("abcdef", 2, 4, "y")])
     with pytest.raises(ValueError, match="text has"):
         doc.apply([Edit(0, 1, "z", "y", "t", "r")])
+
+
+def test_several_edits_inside_one_earlier_change_are_all_made():
+    """Two later edits inside text an earlier edit inserted (found by fuzzing: the second one was
+    appended after the change instead of made inside it, writing words that were never there)."""
+    from unmangle.edits import Edit, apply_edits
+
+    original = "A.\x1cB"
+    doc = Document(original)
+    doc.apply([Edit(2, 3, "\x1c", "one one two two ", "normalize", "moved text")])
+    assert doc.text == "A.one one two two B"
+    doc.apply([Edit(2, 9, "one one", "one", "duplicates", "repeated word"),
+               Edit(10, 17, "two two", "two", "duplicates", "repeated word")])
+    assert doc.text == "A.one two B"
+

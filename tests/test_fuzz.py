@@ -93,6 +93,10 @@ def test_model_folder_metadata(data):
     # found by the fuzzers: a third copy of a headline follows the first once the second is removed
     "The theThe theThe the\n\n\nThe theThe the\n\nThe theThe theThe theThe the ",
     "The theThe theThe the\r\nThe theThe the\r\nThe theThe theThe the ",
+    # found by the fuzzers: normalize moved repeated text across a control character, and the
+    # doubled words inside that change were written after it instead of undone in it
+    "Ini biasa biasa saja , amat amat bagus ." * 3 + "\x0b" + "Ini biasa biasa saja , amat amat bagus ." * 5
+    + "\x1c" + "Ini biasa biasa saja , amat amat bagus . ",
     # found by the fuzzers: a line's language judged before and after its mojibake is repaired
     "The theÃ©Привет , мир",
 ])

@@ -52,36 +52,44 @@ class Document:
         i = 0
         pos = 0  # current-text offset of pieces[i]
         n = len(pieces)
+        # edits falling in the same pieces (several inside one earlier change) are merged together
+        group: list[_Piece] = []
+        group_pos = 0
+        group_edits: list[Edit] = []
         for edit in ordered:
-            # pieces that end at or before the edit stay as they are
-            while i < n and pos + len(pieces[i].text) <= edit.start:
-                out.append(pieces[i])
-                pos += len(pieces[i].text)
-                i += 1
+            if group_edits and edit.start < pos:
+                group_edits.append(edit)  # inside a piece the group already holds
+            else:
+                if group_edits:
+                    out.append(self._merge(group, group_pos, group_edits, out))
+                # pieces that end at or before the edit stay as they are
+                while i < n and pos + len(pieces[i].text) <= edit.start:
+                    out.append(pieces[i])
+                    pos += len(pieces[i].text)
+                    i += 1
+                group, group_pos, group_edits = [], pos, [edit]
             # the rest that start before the edit's end are taken into it; untouched pieces were
             # split at the edit's bounds, so only an earlier change can stick out on either side
-            group: list[_Piece] = []
-            group_pos = pos
             while i < n and pos < edit.end:
                 group.append(pieces[i])
                 pos += len(pieces[i].text)
                 i += 1
-            out.append(self._merge(group, group_pos, edit, out))
+        out.append(self._merge(group, group_pos, group_edits, out))
         out.extend(pieces[i:])
         self._pieces = self._coalesce(out)
         self._text = None
         return len(ordered)
 
-    def _merge(self, group: list[_Piece], group_pos: int, edit: Edit, before: list[_Piece]) -> _Piece:
-        """One changed piece for ``edit`` together with the pieces it absorbed."""
+    def _merge(self, group: list[_Piece], group_pos: int, edits: list[Edit], before: list[_Piece]) -> _Piece:
+        """One changed piece for ``edits`` (in order, not overlapping) and the pieces they absorbed."""
+        marks = [(e.stage, e.reason, e.confidence) for e in edits]
         if not group:
             orig = before[-1].orig_end if before else 0
-            return _Piece(orig, orig, edit.new, [(edit.stage, edit.reason, edit.confidence)])
-        joined = "".join(p.text for p in group)
-        rel_start = edit.start - group_pos
-        rel_end = edit.end - group_pos
-        text = joined[:rel_start] + edit.new + joined[rel_end:]
-        history = [h for p in group for h in p.history] + [(edit.stage, edit.reason, edit.confidence)]
+            return _Piece(orig, orig, "".join(e.new for e in edits), marks)
+        text = "".join(p.text for p in group)
+        for e in reversed(edits):
+            text = text[:e.start - group_pos] + e.new + text[e.end - group_pos:]
+        history = [h for p in group for h in p.history] + marks
         return _Piece(group[0].orig_start, group[-1].orig_end, text, history)
 
     def _split_at(self, cuts: list[int]) -> list[_Piece]:
