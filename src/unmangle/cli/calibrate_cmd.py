@@ -71,9 +71,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="weights of the detector's log-odds in the evidence (default: 0.5,1)")
     g.add_argument("--frequency-weights", type=_floats, default=_floats("0,0.25,0.5,0.75,1,1.5"),
                    metavar="LIST", help="weights of the frequency shift taken off the evidence")
-    g.add_argument("--broad-weights", type=_floats, default=_floats("0"), metavar="LIST",
-                   help="weights of the broad English model's gain in the evidence (default: 0, "
-                        "the model is not asked)")
+    g.add_argument("--broad-weights", type=_floats, default=_floats("0,0.5"), metavar="LIST",
+                   help="weights of the broad English model's gain in the evidence (default: 0,0.5; "
+                        "0 alone: the model is not asked; each weight multiplies the grid)")
     g.add_argument("--min-no-harm", type=float, default=0.99,
                    help="share of already-correct damaged-set inputs left unchanged (default: 0.99)")
     g.add_argument("--min-no-harm-clean", type=float, default=0.998,
