@@ -20,8 +20,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,7 +101,7 @@ def measure(repairer: Repairer, docs: list[tuple[str, str]]) -> dict:
 
 def to_markdown(results: dict) -> str:
     lines = ["# No harm on real documents", "",
-             f"Command: `{results['command']}` (measured on a busy shared 2-core machine).", "",
+             f"Command: `{results['command']}` ({results.get('machine', 'machine not recorded')}).", "",
              "| pipeline | corpus | docs | changed | unchanged | words | edits / 10k words | by stage | "
              "edits in non-English lines |", "|---|---|---|---|---|---|---|---|---|"]
     for pipe, corpora in results["pipelines"].items():
@@ -132,7 +134,10 @@ def main() -> None:
         sys.exit(f"no shared data at {args.shared}")
     aeb = aeb_articles(args.shared)
     un = un_speeches(args.shared, args.un_every)
+    load = os.getloadavg()[0]
     results = {"command": "PYTHONPATH=src python benchmarks/real_articles.py " + " ".join(sys.argv[1:]),
+               "machine": f"{date.today().isoformat()}, {os.cpu_count()} CPUs, load average {load:.1f} at the "
+                          f"start{' (busy: compare seconds within a run only)' if load > (os.cpu_count() or 1) else ''}",
                "pipelines": {}}
     for pipe in args.pipelines:
         repairer = Repairer(fast=pipe == "fast")
