@@ -7,8 +7,9 @@ alternatives of :mod:`unmangle.alternatives` that most raise the n-gram score. E
 (:mod:`unmangle.neural.choices`) adds the rewriter's preference for it over ``<keep>`` and how much it
 raises the sentence's n-gram score (:meth:`unmangle.ngram.NgramLM.gains`) and, at the calibrated
 ``broad_weight``, how much it raises the broad general-English model's score
-(:mod:`unmangle.judges.broad`): independent judges whose log-odds add up. A change is accepted only when its evidence reaches ``min_evidence`` and its n-gram
-gain alone reaches ``lm_min_gain``. "Leave it alone" is always a candidate.
+(:mod:`unmangle.judges.broad`): independent judges whose log-odds add up. A change is accepted only
+when its evidence reaches ``min_evidence`` and its n-gram gain alone reaches ``lm_min_gain``.
+"Leave it alone" is always a candidate.
 
 Settings are read, never written: thresholds given for one call (``detect(min_probability=...)``)
 are arguments, so one stage can serve many threads.
