@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unmangle.judges.base import Change, LanguageJudge, apply_change, cautious_gain, sentence_words
+from unmangle.judges.base import (Change, LanguageJudge, apply_change, cautious_gain, sentence_words,
+                                  text_change)
 from unmangle.judges.broad import NAME, NUM, UNK, UNKNOWN_LOGPROB, BroadJudge, default_broad_judge
 from unmangle.judges.trigram import TrigramJudge
 from unmangle.ngram import NgramLM
@@ -137,3 +138,31 @@ def test_broad_reads_are_thread_safe():
     for t in threads:
         t.join()
     assert results == [expected] * 4
+
+
+@pytest.mark.parametrize("sentence, old, new, expected", [
+    ("a group of folks this year.", "folks", "people", Change(3, 4, ("people",))),
+    ("efficiency and also accountability.", " also", "", Change(2, 3, ())),
+    # a span that cuts into words covers the whole words it touches
+    ("The vote .which surprised many.", " .which", ". which", Change(2, 4, (".", "which"))),
+    ("the the plan", "the ", "", Change(0, 1, ())),
+    ("in  region", "  ", " the ", Change(1, 1, ("the",))),
+])
+def test_text_change_maps_characters_to_words(sentence, old, new, expected):
+    i = sentence.index(old)
+    ws = sentence_words(sentence)
+    change = text_change(sentence, ws, i, i + len(old), new)
+    assert change == expected
+    assert apply_change([w.text for w in ws], change) == words(sentence[:i] + new + sentence[i + len(old):])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab .,'-", max_size=20), st.data())
+def test_text_change_agrees_with_rereading_the_changed_text(sentence, data):
+    start = data.draw(st.integers(0, len(sentence)))
+    end = data.draw(st.integers(start, len(sentence)))
+    new = data.draw(st.text(alphabet="ab .,'-", max_size=6))
+    ws = sentence_words(sentence)
+    change = text_change(sentence, ws, start, end, new)
+    changed = sentence[:start] + new + sentence[end:]
+    assert apply_change([w.text for w in ws], change) == words(changed)

@@ -194,3 +194,33 @@ def test_stage_asks_the_broad_model_only_when_it_counts(model_with_ngram):
     assert all(o.broad_gain is not None for c in weighted.choices_many([SENTENCE], min_gain=0.0)[0]
                for o in c.options)
     assert replace(stage.settings, broad_weight=0.5).thresholds()["broad_weight"] == 0.5
+
+
+def test_register_shift_is_the_frequency_preference_general_english_does_not_share():
+    from unmangle.neural.choices import register_shift
+
+    assert register_shift(5.7, -0.1) == pytest.approx(5.7)  # kids -> children: commoner only in UN speeches
+    assert register_shift(5.0, 4.0) == pytest.approx(1.0)  # commoner in both: most of it is shared
+    assert register_shift(1.2, 4.1) == 0.0  # commoner in general English than in the speeches
+    assert register_shift(-2.0, -6.0) == 0.0  # a move to rarer words has no shift to take off
+    assert register_shift(3.0, -50.0) == pytest.approx(3.0)  # never more than the frequency shift
+
+
+def test_register_weight_takes_the_register_shift_off_the_evidence():
+    was = SENTENCE.index(" was")
+    option = Option(was, was + 4, " were", margin=3.0, gain=2.0, kind="substitute", frequency_shift=2.0,
+                    register_shift=1.5)
+    choice = RegionChoice(0, SENTENCE, 0.9, [option])
+    assert choice.evidence(option) == pytest.approx(5.0)
+    assert choice.evidence(option, frequency_weight=0.5, register_weight=2.0) == pytest.approx(1.0)
+    assert choice.pick(2.5, 0.0) is option and choice.pick(2.5, 0.0, register_weight=2.0) is None
+    edit = choose_edits([choice], 1.0, 0.0, register_weight=2.0)[0]
+    assert "1.5 nats of that only in the training speeches' register" in edit.reason
+
+
+def test_stage_sets_the_register_shift_from_the_broad_model(model_with_ngram):
+    pytest.importorskip("pocketsphinx")
+    stage = NeuralStage.from_dir(model_with_ngram).with_settings(register_weight=1.0)
+    options = [o for c in stage.choices_many([SENTENCE], min_gain=0.0)[0] for o in c.options]
+    assert options and all(o.broad_gain is not None for o in options)
+    assert all(0.0 <= o.register_shift <= max(o.frequency_shift, 0.0) for o in options)

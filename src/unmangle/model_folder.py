@@ -94,6 +94,10 @@ class InferenceSettings:
     #: Weight of an option's frequency shift (how much commoner its words are than the ones they
     #: replace: ``NgramLM.frequency_shift``) taken off its evidence when positive (0: not used).
     frequency_weight: float = 0.0
+    #: Weight of an option's register shift (the part of its frequency shift that general English,
+    #: by the broad model's unigrams, does not share: ``neural.choices.register_shift``) taken off
+    #: its evidence (0: not used).
+    register_weight: float = 0.0
     # the capitals stage (lost sentence breaks, stray capitals), judged by the n-gram model:
     # restore a break when it raises the n-gram score by this much, lower-case the word when a
     # break would lower it by at least -lower_max_gain (benchmarks/calibrate_capitals.py)

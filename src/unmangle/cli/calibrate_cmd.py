@@ -74,6 +74,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     g.add_argument("--broad-weights", type=_floats, default=_floats("0,0.5"), metavar="LIST",
                    help="weights of the broad English model's gain in the evidence (default: 0,0.5; "
                         "0 alone: the model is not asked; each weight multiplies the grid)")
+    g.add_argument("--register-weights", type=_floats, default=_floats("0,1,2"), metavar="LIST",
+                   help="weights of the register shift taken off the evidence: the part of an option's "
+                        "frequency shift that general English does not share (default: 0,1,2)")
     g.add_argument("--min-no-harm", type=float, default=0.99,
                    help="share of already-correct damaged-set inputs left unchanged (default: 0.99)")
     g.add_argument("--min-no-harm-clean", type=float, default=0.998,
@@ -137,6 +140,7 @@ def _neural(args, folder, data, inference, report: dict, command: str):
     best, rows = calibrate(stage, sets, min_probabilities=args.min_probability, margins=args.min_evidence,
                            gains=args.gains, detector_weights=args.detector_weights,
                            frequency_weights=args.frequency_weights, broad_weights=args.broad_weights,
+                           register_weights=args.register_weights,
                            min_no_harm={**{name: args.min_no_harm for name in sets}, "clean": args.min_no_harm_clean},
                            prepare=fast.repair, progress=not args.no_progress)
     print(_neural_table(rows, best, list(sets)))
@@ -145,11 +149,13 @@ def _neural(args, folder, data, inference, report: dict, command: str):
     chosen = None if best is None else {
         "min_probability": best.min_probability, "min_evidence": best.min_evidence,
         "lm_min_gain": best.lm_min_gain, "detector_weight": best.detector_weight,
-        "frequency_weight": best.frequency_weight, "broad_weight": best.broad_weight}
+        "frequency_weight": best.frequency_weight, "broad_weight": best.broad_weight,
+        "register_weight": best.register_weight}
     report["neural"] = {"sets": {k: len(v) for k, v in sets.items()}, "best": chosen,
                         "rows": [{"min_probability": r.min_probability, "min_evidence": r.min_evidence,
                                   "lm_min_gain": r.lm_min_gain, "detector_weight": r.detector_weight,
                                   "frequency_weight": r.frequency_weight, "broad_weight": r.broad_weight,
+                                  "register_weight": r.register_weight,
                                   "scores": r.scores} for r in rows]}
     if best is None:
         print("no setting met the no-harm and TER conditions: the neural stage is switched off "
@@ -167,7 +173,7 @@ def _neural(args, folder, data, inference, report: dict, command: str):
 
 
 def _neural_table(rows, best, names: list[str]) -> str:
-    lines = [f"{'detect':>6} {'margin':>6} {'gain':>5} {'det.w':>5} {'freq.w':>6} {'brd.w':>5}  "
+    lines = [f"{'detect':>6} {'margin':>6} {'gain':>5} {'det.w':>5} {'freq.w':>6} {'brd.w':>5} {'reg.w':>5}  "
              + "  ".join(f"{n}: F0.5/P/R, TER (id), no-harm" for n in names)]
     for r in rows:
         cells = []
@@ -178,7 +184,8 @@ def _neural_table(rows, best, names: list[str]) -> str:
                          f"{s['ter']:.2f} ({s['ter_identity']:.2f}), {harm:.3f}")
         mark = " <- chosen" if r is best else ""
         lines.append(f"{r.min_probability:>6} {r.min_evidence:>6} {r.lm_min_gain:>5} {r.detector_weight:>5} "
-                     f"{r.frequency_weight:>6} {r.broad_weight:>5}  " + "  ".join(cells) + mark)
+                     f"{r.frequency_weight:>6} {r.broad_weight:>5} {r.register_weight:>5}  "
+                     + "  ".join(cells) + mark)
     return "\n".join(lines)
 
 

@@ -104,6 +104,38 @@ def change_gain(judge: LanguageJudge, words: Sequence[str], start: int, end: int
     return judge.change_gains(words, [Change(start, end, tuple(new))])[0]
 
 
+def text_change(sentence: str, words: Sequence[Word], start: int, end: int, text: str) -> Change:
+    """The word-level :class:`Change` that replacing ``sentence[start:end]`` by ``text`` makes.
+
+    ``words`` are ``sentence_words(sentence)``. The changed sentence is read again and compared
+    with the old words: the change is what lies between their common beginning and end. A span that
+    cuts into a word or joins two (``" .which"`` -> ``". which"``, ``"a" + "b"``) is thereby
+    covered whole, and ``apply_change`` of the result always gives the changed sentence's words.
+    """
+    old = [w.text for w in words]
+    new = [w.text for w in sentence_words(sentence[:start] + text + sentence[end:])]
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and old[head] == new[head] and words[head].end <= start:
+        head += 1
+    tail = 0
+    while (tail < limit - head and old[-1 - tail] == new[-1 - tail]
+           and words[len(old) - 1 - tail].start >= end):
+        tail += 1
+    return Change(head, len(old) - tail, tuple(new[head:len(new) - tail]))
+
+
+def frequency_shift(judge: LanguageJudge, old: Sequence[str], new: Sequence[str]) -> float:
+    """How much commoner the words ``new`` are than ``old`` under ``judge`` (nats): the change in
+    their mean ln unigram probability times the shorter side's length, the rule of
+    :meth:`unmangle.ngram.NgramLM.frequency_shift`; 0 for a pure insertion or deletion."""
+    if not old or not new:
+        return 0.0
+    before = sum(judge.unigram_logprob(w) for w in old) / len(old)
+    after = sum(judge.unigram_logprob(w) for w in new) / len(new)
+    return min(len(old), len(new)) * (after - before)
+
+
 def apply_change(words: Sequence[str], change: Change) -> list[str]:
     """The word list with ``change`` made."""
     return [*words[:change.start], *change.new, *words[change.end:]]

@@ -42,7 +42,8 @@ def allowed(old: str, new: str, left: str, right: str = "") -> bool:
     - Replacing content words by function words only is a removal in disguise ("puja" -> "the"),
       judged on the words that change, whatever the span keeps.
     - A capitalised word inside a sentence that is not a function word is taken for a name: where
-      one is replaced, a capitalised word must come in with the replacement.
+      one is replaced, a capitalised word must come in with the replacement. A capitalised "The"
+      before such a word is part of the name ("like The Bahamas") and keeps its capital.
     - No name out of nowhere: a capitalised word the replacement brings in must look like a word
       it replaces (a rendering undone: "Ticketok" -> "TikTok", "Ali Baba" -> "Alibaba") or stand
       earlier in the sentence. Renderings that share no letters with the name ("millet" ->
@@ -65,7 +66,7 @@ def allowed(old: str, new: str, left: str, right: str = "") -> bool:
     if removed and added and all(w in FUNCTION_WORDS for w in added) and any(
             w not in FUNCTION_WORDS and w not in nearby for w in removed):
         return False  # content words would give way to function words only
-    if _loses_a_name(old, new, left):
+    if _loses_a_name(old, new, left) or _unnames_an_article(old, new, left, right):
         return False
     if _brings_in_unrelated_name(old, new, left) or _unasks_question(old, new, right):
         return False
@@ -92,6 +93,21 @@ def _loses_a_name(old: str, new: str, left: str) -> bool:
         if at_sentence_start or not w[:1].isupper() or w.lower() in FUNCTION_WORDS or w in new_words:
             continue
         if not any(a[:1].isupper() for a in added):
+            return True
+    return False
+
+
+def _unnames_an_article(old: str, new: str, left: str, right: str) -> bool:
+    """Whether a capitalised "The" inside the sentence, before a capitalised word that is not a
+    function word, would lose its capital: it is part of a name there ("Countries like The
+    Bahamas", "The Hague", "The New York Times"), however the training speeches wrote it."""
+    old_words, new_words = _words(old), _words(new)
+    following = old_words + _words(right)[:1]
+    for i, w in enumerate(old_words):
+        if w != "The" or (i == 0 and not left.strip()) or "The" in new_words:
+            continue
+        after = following[i + 1] if i + 1 < len(following) else ""
+        if after[:1].isupper() and after.lower() not in FUNCTION_WORDS:
             return True
     return False
 
@@ -195,13 +211,23 @@ def _number_out_of_nowhere(old: str, new: str) -> bool:
     return False
 
 
+#: Share of the old words' letters a respelling keeps: name merges in the training renderings keep
+#: most ("Okon Kwo Adey Emi" -> "Okonkwo Adeyemi" 1.0, "Drive Anya" -> "Drevania" 0.67).
+RESPELLED_LETTERS_KEPT = 0.6
+
+
 def respelled_whole(old_words: list[str], new_words: list[str]) -> bool:
     """Whether fewer words are the same words written together, not some of them dropped: no word
     kept as it was, and the letters alike ("Okon Kwo Adey Emi" -> "Okonkwo Adeyemi", "Drive Anya"
-    -> "Drevania"; not "economic development" -> "development")."""
+    -> "Drevania"; not "economic development" -> "development", nor "streamed gaming" -> "stream")."""
     if not new_words or set(new_words) & set(old_words):
         return False
-    return SequenceMatcher(None, "".join(old_words), "".join(new_words)).ratio() >= 0.6
+    joined, written = "".join(old_words), "".join(new_words)
+    matcher = SequenceMatcher(None, joined, written)
+    # most of the old letters must come back: "cloud-streamed gaming" -> "cloud-stream" matches
+    # all of "stream" but drops a word (0.43 of the letters kept)
+    kept = sum(b.size for b in matcher.get_matching_blocks()) / len(joined)
+    return matcher.ratio() >= 0.6 and kept >= RESPELLED_LETTERS_KEPT
 
 
 def _looks_like(a: str, b: str) -> bool:

@@ -7,7 +7,8 @@ alternatives of :mod:`unmangle.alternatives` that most raise the n-gram score. E
 (:mod:`unmangle.neural.choices`) adds the rewriter's preference for it over ``<keep>`` and how much it
 raises the sentence's n-gram score (:meth:`unmangle.ngram.NgramLM.gains`) and, at the calibrated
 ``broad_weight``, how much it raises the broad general-English model's score
-(:mod:`unmangle.judges.broad`): independent judges whose log-odds add up. A change is accepted only
+(:mod:`unmangle.judges.broad`): independent judges whose log-odds add up; calibrated shares of the
+option's frequency shift and register shift are taken off. A change is accepted only
 when its evidence reaches ``min_evidence`` and its n-gram gain alone reaches ``lm_min_gain``.
 "Leave it alone" is always a candidate.
 
@@ -24,7 +25,7 @@ from ..alternatives import Alternative, alternatives
 from ..edits import Edit
 from ..model_folder import InferenceSettings, ModelFolder, check_precision
 from ..ngram import ChangeScorer, NgramLM, lm_tokens
-from .choices import Option, RegionChoice, choose_edits
+from .choices import Option, RegionChoice, choose_edits, register_shift
 from .detector import Detector
 from .regions import FlaggedSpan, Region, ScannedPiece
 from .guards import allowed
@@ -132,16 +133,20 @@ class NeuralStage:
 
     def broad_gains(self, sentence: str, options: list[Option]) -> None:
         """Set each option's ``broad_gain``: how much it raises ``sentence``'s score under the broad
-        English model (whole-sentence scores, the cautious gain of :mod:`unmangle.judges.base`)."""
-        from ..judges.base import cautious_gain, sentence_words
+        English model, asked through the judge seam (local, cautious gains of the words each
+        option changes: :meth:`~unmangle.judges.base.LanguageJudge.change_gains`), and its
+        ``register_shift`` (:func:`~unmangle.neural.choices.register_shift`)."""
+        from ..judges.base import frequency_shift, sentence_words, text_change
         from ..judges.broad import default_broad_judge
 
         judge = default_broad_judge()
-        old = [w.text for w in sentence_words(sentence)]
-        base, base_n = judge.score(old), len(judge.tokens(old))
-        for o in options:
-            new = [w.text for w in sentence_words(sentence[:o.start] + o.text + sentence[o.end:])]
-            o.broad_gain = cautious_gain(base, base_n, judge.score(new), len(judge.tokens(new)))
+        words = sentence_words(sentence)
+        changes = [text_change(sentence, words, o.start, o.end, o.text) for o in options]
+        gains = judge.change_gains([w.text for w in words], changes)
+        for o, gain in zip(options, gains):
+            o.broad_gain = gain
+            general = frequency_shift(judge, lm_tokens(sentence[o.start:o.end]), lm_tokens(o.text))
+            o.register_shift = register_shift(o.frequency_shift, general)
 
     def choices_many(self, texts: list[str], *, min_probability: float | None = None,
                      min_gain: float | None = None, min_evidence: float | None = None,
@@ -155,9 +160,10 @@ class NeuralStage:
         ``min_evidence`` (with this stage's judge weights): rule-made alternatives that cannot
         reach it, or only with a rewriter margin above ``rule_margin_cap``, are left out unscored,
         which repair uses and calibration must not. ``broad``: whether options get the broad
-        model's gain (default: when this stage's ``broad_weight`` uses it).
+        model's gain and register shift (default: when this stage's weights use them).
         """
-        want_broad = self.settings.broad_weight != 0 if broad is None else broad
+        s = self.settings
+        want_broad = (s.broad_weight != 0 or s.register_weight != 0) if broad is None else broad
         threshold = self.settings.min_probability if min_probability is None else min_probability
         scan = self.detector.scan(texts)
         per_text = self.detector.regions(scan, len(texts), threshold)
@@ -224,7 +230,7 @@ class NeuralStage:
             s = self.settings
             # with a margin of 0 the evidence is the other judges' part; the margin must make up the rest
             needed = [min_evidence - choice.evidence(choice.options[0], s.detector_weight, s.frequency_weight,
-                                                     s.broad_weight)
+                                                     s.broad_weight, s.register_weight)
                       for _, choice in found]
             found = [f for f, need in zip(found, needed) if need <= s.rule_margin_cap]
             floors = [need for need in needed if need <= s.rule_margin_cap]
@@ -243,7 +249,7 @@ class NeuralStage:
         s = self.settings
         return [choose_edits(choices, s.min_evidence, s.lm_min_gain, self.name,
                              detector_weight=s.detector_weight, frequency_weight=s.frequency_weight,
-                             broad_weight=s.broad_weight)
+                             broad_weight=s.broad_weight, register_weight=s.register_weight)
                 for choices in self.choices_many(texts, min_evidence=s.min_evidence)]
 
     def propose(self, text: str) -> list[Edit]:

@@ -29,6 +29,7 @@ class CalibrationRow:
     detector_weight: float = 0.0
     frequency_weight: float = 0.0
     broad_weight: float = 0.0
+    register_weight: float = 0.0
 
     def ok(self, min_no_harm: float | dict[str, float]) -> bool:
         for name, s in self.scores.items():
@@ -67,13 +68,14 @@ def calibrate(stage: NeuralStage, sets: dict[str, list[tuple[str, str]]], *,
               margins: Sequence[float] = (-2.0, 0.0, 2.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0),
               gains: Sequence[float] = (0.0, 2.0, 4.0), detector_weights: Sequence[float] = (0.0,),
               frequency_weights: Sequence[float] = (0.0,), broad_weights: Sequence[float] = (0.0,),
-              min_no_harm: float | dict[str, float] = 0.99, prepare=None, progress: bool = True) -> tuple[CalibrationRow | None, list[CalibrationRow]]:
+              register_weights: Sequence[float] = (0.0,), min_no_harm: float | dict[str, float] = 0.99, prepare=None, progress: bool = True) -> tuple[CalibrationRow | None, list[CalibrationRow]]:
     """Grid-search (min_probability, min_evidence, lm_min_gain); returns (best row or None, all rows).
 
     ``gains`` only matters when the stage has an n-gram model; without one a single value is tried.
     ``detector_weights``: weights of the detector's log-odds in the evidence, ``frequency_weights``:
     of the options' frequency shifts taken off it, ``broad_weights``: of the broad English model's
-    gains added to it (see ``RegionChoice.evidence``).
+    gains added to it, ``register_weights``: of the options' register shifts taken off it (see
+    ``RegionChoice.evidence``).
     ``min_no_harm`` is one share for every set or a share per set name (0.99 for sets not named).
 
     ``prepare`` maps each source before the neural stage sees it (e.g. the deterministic stages).
@@ -94,22 +96,24 @@ def calibrate(stage: NeuralStage, sets: dict[str, list[tuple[str, str]]], *,
             found = []
             for k in tqdm(range(0, len(sources), 64), desc=f"{name}, detect>={det}", disable=not progress):
                 found.extend(stage.choices_many(sources[k:k + 64], min_probability=det, min_gain=floor,
-                                                broad=any(broad_weights)))
+                                                broad=any(broad_weights) or any(register_weights)))
             choices[name] = found
-        for margin, gain, weight, fweight, bweight in itertools.product(
+        for margin, gain, weight, fweight, bweight, rweight in itertools.product(
                 margins, gains if stage.lm is not None else gains[:1], detector_weights,
-                frequency_weights if stage.lm is not None else frequency_weights[:1], broad_weights):
+                frequency_weights if stage.lm is not None else frequency_weights[:1], broad_weights,
+                register_weights if stage.lm is not None else register_weights[:1]):
             scores = {}
             for name, p in prepared.items():
                 outputs = [apply_edits(s, choose_edits(c, margin, gain, detector_weight=weight,
-                                                       frequency_weight=fweight, broad_weight=bweight))
+                                                       frequency_weight=fweight, broad_weight=bweight,
+                                                       register_weight=rweight))
                            for (s, _), c in zip(p, choices[name])]
                 sc = corpus_scores([s for s, _ in p], outputs, [t for _, t in p])
                 sc["ter_identity"] = identity[name]["ter"]
                 scores[name] = sc
-            rows.append(CalibrationRow(det, margin, gain, scores, weight, fweight, bweight))
+            rows.append(CalibrationRow(det, margin, gain, scores, weight, fweight, bweight, rweight))
     good = [r for r in rows if r.ok(min_no_harm)]
     best = max(good, key=lambda r: (r.f05(), r.min_evidence, r.lm_min_gain, -r.detector_weight,
-                                    -r.frequency_weight, -r.broad_weight)) if good else None
+                                    -r.frequency_weight, -r.broad_weight, -r.register_weight)) if good else None
     return best, rows
 
