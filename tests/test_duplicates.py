@@ -150,3 +150,121 @@ def test_a_sentence_repeated_hundreds_of_times_keeps_one_copy():
     out = apply_edits(text, stage.propose(text))
     assert out.count(chrome) == 1
     assert out.split("\n") == lines[:2] + lines[2::2]
+
+
+# -- copies judged as the stage leaves the text (issue 16) ------------------------------------------
+
+UNDOUBLED = "Talks on the budget went on late into the night in the capital city."
+DOUBLED = ("Talks on on the the budget budget went went on late late into into the the night night in "
+           "the capital city.")
+
+
+@pytest.mark.parametrize("separator", ["\r", "\n", "\n\n", "\r\n"])
+@pytest.mark.parametrize("before", ["", "İzmir:\n\n"])  # "İ" lowercases to two characters
+def test_a_copy_hidden_by_doubled_words_goes_in_the_first_repair(stage, separator, before):
+    """Judged with its doubled words, the second line is no copy; with them undone (as this stage
+    leaves it) it is, so a second repair used to remove it."""
+    text = before + UNDOUBLED + separator + DOUBLED
+    once = dedup(stage, text)
+    assert once == before + UNDOUBLED
+    assert stage.propose(once) == []
+
+
+def test_the_fuzz_finding_with_lone_carriage_returns_repairs_once():
+    from unmangle import Repairer
+    from unmangle.bench.fuzzing import check_repair, hostile_text
+
+    text = hostile_text(bytes.fromhex(
+        "0000000000000000000000010000090000000000000000000010000000002a0000000000000000000000000000"
+        "0000000000000000000000000000008000000000000000000000000000000000000a"))
+    check_repair(Repairer(fast=True), text)
+
+
+def test_removals_around_undone_words_map_back_to_the_input(stage):
+    """A removed copy takes its doubled words with it; doubled words elsewhere are still undone."""
+    text = f"The the vote was close.\n\n{FULL}\n\n{OTHER}\n\n{FULL.replace('the talks', 'the the talks')}"
+    edits = stage.propose(text)
+    assert apply_edits(text, edits) == f"The vote was close.\n\n{FULL}\n\n{OTHER}"
+    removal = next(e for e in edits if e.new == "")
+    assert removal.old == text[removal.start:removal.end] and "the the talks" in removal.old
+
+
+# -- the vectorised rough pass --------------------------------------------------------------------
+
+TOKEN = __import__("re").compile(r"\w+|\n[ \t]*(?:\n[ \t]*)*|[.!?](?=[\"'”’)\]]*(?:\s|$))")
+
+
+@pytest.mark.parametrize("text", [
+    "", "a", "Hello , world . Next!\n\n  \t\nPara two?” \"Quoted.\" x_y 3.5 ²",
+    "İstanbul İİ i̇ end.", "Mr. U.S. said:'yes.'' no.)x .)]\u00a0y ?\u2028z !\x85",
+    " \n \n\t x\n\x0c\n.\n", "Привет , мир. 你好世界。 مرحبا.\r\nend", "\ud800 lone. \udfff",
+    "...!?. ''.\"", "word " * 50,
+])
+def test_rough_tokens_are_the_regex_tokens(text):
+    from unmangle.stages._word_hashing import _K_END, K_BREAK, K_WORD, rough_tokens
+
+    tokens = rough_tokens(text)
+    expected = TOKEN.findall(text.lower())
+    kinds = [K_BREAK if t.startswith("\n") else _K_END if t in ".!?" else K_WORD for t in expected]
+    assert tokens.kind.tolist() == kinds
+    words = [t for t in expected if t[0] not in "\n.!?"]
+    hashes = tokens.hashes[tokens.kind == K_WORD].tolist()
+    assert len({(w, h) for w, h in zip(words, hashes)}) == len(set(words)) == len(set(hashes))
+    assert tokens.break_ends.tolist() == [m.end() for m in
+                                          __import__("re").finditer(r"\n[ \t]*(?:\n[ \t]*)*", text)]
+
+
+def test_hash_order_falls_back_when_hashes_share_their_top_bits():
+    import numpy as np
+
+    from unmangle.stages.duplicates import _hash_order
+
+    h = np.array([5, 4, 5, 4, 9 << 40, 7], dtype=np.int64)  # 4, 5, 7 agree above the low 3 bits
+    u = np.arange(len(h), dtype=np.int32)
+    order, sorted_h = _hash_order(h, u)
+    assert order.tolist() == np.argsort(h, kind="stable").tolist()
+    assert sorted_h.tolist() == sorted(h.tolist())
+    h = np.array([16, 8, 16, 40], dtype=np.int64)  # apart in the high bits: no fallback needed
+    order, _ = _hash_order(h, np.arange(4, dtype=np.int32))
+    assert order.tolist() == [1, 0, 2, 3]
+
+
+def test_candidate_pairs_agree_with_32_and_64_bit_keys():
+    """Pair keys go in 32 bits when every pair fits; with 70,000 units they need 64."""
+    from array import array
+
+    stage = DuplicatesStage()
+    for n_units in (100, 70_000):  # n_units ** 2 <= 2 ** 32, then above it
+        hashes, owners, sizes = array("q"), array("i"), array("i")
+        for uid in range(n_units):
+            copy = uid in (3, n_units - 2)
+            hashes.extend(range(1, 7) if copy else range(uid * 10 + 100, uid * 10 + 106))
+            owners.extend([uid] * 6)
+            sizes.append(6)
+        assert stage.candidate_pairs(hashes, owners, sizes) == [(n_units - 2, 3)]
+
+
+@pytest.mark.parametrize("extra", ["", "Crème brûlée’s “fine”. ", "İstanbul. ", "ΟΔΟΣ ΣΑΣ. "])
+def test_sentence_shingles_at_once_agree_with_one_by_one(stage, extra):
+    """The exact pass hashes all sentences' words at once: the same word counts and the same
+    equal shingles as word by word (or it declines, where lowercasing would change the words)."""
+    import numpy as np
+
+    from unmangle.stages._word_hashing import sentence_shingles
+    from unmangle.textspans import paragraphs, sentences
+
+    text = "\n\n".join([extra + FULL, OTHER, COPY1, MORE, extra + COPY2, "Short one.", "x"])
+    spans = [(p.start + s.start, p.start + s.end, k) for k, p in enumerate(paragraphs(text))
+             for s in sentences(p.text)]
+    at_once = sentence_shingles(text, spans)
+    if extra in ("İstanbul. ", "ΟΔΟΣ ΣΑΣ. "):
+        assert at_once is None
+        return
+    one_by_one = stage._sentence_shingles_one_by_one(text, spans)
+    assert at_once[0].tolist() == one_by_one[0].tolist()
+    for (_, hashes, owners) in (at_once, one_by_one):
+        assert len(hashes) == len(owners)
+    # shingles equal in one are equal in the other: the same partition of (sentence, position)
+    a, b = at_once[1], one_by_one[1]
+    assert at_once[2].tolist() == one_by_one[2].tolist()
+    assert np.array_equal(a[:, None] == a[None, :], b[:, None] == b[None, :])

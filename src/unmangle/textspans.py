@@ -20,6 +20,8 @@ _ABBREVIATIONS = frozenset(
     e.g i.e u.s u.k u.n a.m p.m""".split()
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+# Initials such as "J" or "J.R" (their last full stop is the match): no sentence end.
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
 
 
 class Span(NamedTuple):
@@ -57,7 +59,7 @@ def _ends_sentence(text: str, match: re.Match) -> bool:
     end = match.start()
     begin = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end), text.rfind("\t", 0, end)) + 1
     token = text[begin:end].lower().strip("\"'“‘(")
-    if token in _ABBREVIATIONS or re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token) and len(token) <= 3:
+    if token in _ABBREVIATIONS or len(token) <= 3 and _INITIALS.fullmatch(token):
         # an abbreviation or an initial: a sentence break only if a capitalised word follows a
         # lowercase-looking abbreviation would be guessing, so keep the sentence together
         return False

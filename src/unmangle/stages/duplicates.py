@@ -46,25 +46,25 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from ..english import NOT_NAME_CAPITALS
-from array import array
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import Sequence
 
 import numpy as np
 
-from ..edits import Edit
+from ..edits import Edit, apply_edits
+from ..english import NOT_NAME_CAPITALS
 from .base import BaseStage, StageSpec, register
-from ..textspans import paragraphs, sentences
+from ..textspans import Span, paragraphs, sentences
 from ._removal import Removal, removal_edits
 from .repeats import repeated_word_edits
+from ._word_hashing import (CHUNK, K_BREAK, K_WORD, VECTOR_SENTENCES, RoughTokens, rough_tokens,
+                            sentence_shingles, without_copies)
 
 _WORD = re.compile(r"\w+")
 _SHINGLE = 3
-# Words, rough sentence ends and paragraph breaks (the same breaks as textspans.paragraphs).
+# Paragraph breaks, the same as textspans.paragraphs'.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
-_TOKEN = re.compile(r"\w+|\n[ \t]*(?:\n[ \t]*)*|[.!?](?=[\"'”’)\]]*(?:\s|$))")
-#: Characters read at a time by the rough first pass (bounds its word lists).
-_CHUNK = 1 << 20
 #: The rough first pass asks for this share (times ``similarity``) of the smaller piece's shingles.
 #: Spun copies such as the seed article's share 0.67-0.74 of their 3-grams; 0.5 * 0.8 = 0.4 keeps
 #: them while sparing formulaic text (UN speeches) most of the exact comparisons.
@@ -81,6 +81,8 @@ class _Unit:
     end: int
     para: int
     n_words: int
+    written: list[str] | None = None  # its words as written, read when compared
+    words: list[str] | None = None  # lowercased
 
 
 class DuplicatesStage(BaseStage):
@@ -106,85 +108,80 @@ class DuplicatesStage(BaseStage):
 
     def propose(self, text: str) -> list[Edit]:
         paras = paragraphs(text)
-        involved, doubled = self._paragraphs_sharing_text(text, paras)
-        removals = self._removals(text, paras, involved)
-        if not (self.repeated_words and doubled):
-            return removals
+        involved, doubled = self._scan(text, paras)
+        # copies are judged on the text as this stage leaves it, doubled words undone: judged on the
+        # input, "A the the B" and "A the B" differ, and a second repair would find the copy. Only
+        # the paragraphs compared are read, so only their doubled words need undoing (and the
+        # text copying: most often there are none).
+        in_compared = set(involved)
+        undo = [e for pi, e in doubled if pi in in_compared]
+        if undo:
+            undone = _Undone(text, paras, undo)
+            removals = [undone.original_edit(e)
+                        for e in self._removals(undone.text, undone.paras, involved)]
+        else:
+            removals = self._removals(text, paras, involved)
         taken = sorted((e.start, e.end) for e in removals)
-        words = []
-        for pi in doubled:
-            for e in repeated_word_edits(paras[pi].text, self.name):
-                e = e.shifted(paras[pi].start)
-                k = bisect.bisect_left(taken, (e.end, e.end))
-                if k and taken[k - 1][1] > e.start:
-                    continue  # inside a removed sentence
-                words.append(e)
-        return removals + words
+        return removals + [e for _, e in doubled if not _inside(taken, e)]
 
     def _removals(self, text: str, paras, involved: list[int]) -> list[Edit]:
         headlines = self._doubled_headlines(paras)
-        units: list[_Unit] = []
-        para_sentences: dict[int, list[tuple[int, int, int]]] = {}  # (start, end, unit or -1)
-        hashes, owners, sizes = array("q"), array("i"), array("i")
+        spans: list[tuple[int, int, int]] = []  # (start, end, paragraph) of each sentence
         for pi in involved:
             para = paras[pi]
-            row = []
-            for sent in sentences(para.text):
-                start, end = para.start + sent.start, para.start + sent.end
-                written = _WORD.findall(sent.text)
-                if len(written) < self.min_words:
-                    row.append((start, end, -1))
-                    continue
-                words = " ".join(written).lower().split()
-                shingles = {hash(s) for s in zip(words, words[1:], words[2:])}
-                uid = len(units)
-                units.append(_Unit(start, end, pi, len(written)))
-                hashes.extend(shingles)
-                owners.extend([uid] * len(shingles))
-                sizes.append(len(shingles))
-                row.append((start, end, uid))
-            para_sentences[pi] = row
+            spans.extend((para.start + sent.start, para.start + sent.end, pi)
+                         for sent in sentences(para.text))
+        shingles = None if len(spans) < VECTOR_SENTENCES else sentence_shingles(text, spans)
+        if shingles is None:
+            shingles = self._sentence_shingles_one_by_one(text, spans)
+        n_words, hashes, owners = shingles
+        is_unit = n_words >= self.min_words
+        uid = np.where(is_unit, np.cumsum(is_unit) - 1, -1).tolist()
+        units = [_Unit(start, end, pi, n) for (start, end, pi), n in
+                 zip(spans, n_words.tolist()) if n >= self.min_words]
+        para_sentences: dict[int, list[tuple[int, int, int]]] = {pi: [] for pi in involved}
+        for (start, end, pi), u in zip(spans, uid):
+            para_sentences[pi].append((start, end, u))  # (start, end, unit or -1)
         if len(units) < 2:
             return removal_edits(text, headlines, self.name) if headlines else []
-        pairs = self.candidate_pairs(hashes, owners, sizes)
+        keep = is_unit[owners]
+        pairs = self.candidate_pairs(hashes[keep], np.asarray(uid, dtype=np.int32)[owners[keep]],
+                                     n_units=len(units))
         removed = self._decide(text, units, pairs, para_sentences, len(paras))
         return self._edits(text, paras, para_sentences, removed, headlines)
 
-    def _paragraphs_sharing_text(self, text: str, paras) -> tuple[list[int], list[int]]:
-        """Paragraphs holding a rough sentence that has a candidate near-copy somewhere, and
-        paragraphs holding two equal words in a row (candidate doubled words).
+    def _scan(self, text: str, paras) -> tuple[list[int], list[tuple[int, Edit]]]:
+        """Paragraphs holding a rough sentence that has a candidate near-copy somewhere, and the
+        edits undoing doubled words ("the the"), each with its paragraph.
 
         Proper sentence splitting is the slow part, so a first, vectorised pass cuts the text at
         every ``. ! ?`` before a space (over-splitting at abbreviations is harmless here) and at
         every paragraph break, and runs the same candidate search on those pieces; only paragraphs
         involved in a candidate pair are split properly and compared exactly. The text is read in
-        chunks of about :data:`_CHUNK` characters so word lists never exist for all of it at once.
+        chunks of about :data:`CHUNK` characters so word lists never exist for all of it at once.
+        Two equal words in a row mark the paragraphs worth the exact doubled-word check; the copies
+        it removes are left out of the pieces, so the pass sees the text as this stage leaves it.
         """
         shingle_parts, owner_parts, segment_parts = [], [], []
-        doubled_segments: set[int] = set()
+        words: list[tuple[int, Edit]] = []
+        segments = _ParagraphSegments(paras)
         piece_base = 0
-        segment_base = 0
-        enders = [hash(c) for c in ".!?"]
-        for lo, hi in _chunks(text, _CHUNK):
-            chunk = text[lo:hi].lower()
-            tokens = _TOKEN.findall(chunk)
-            h = np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens))
-            del tokens
-            breaks = np.isin(h, [hash(b) for b in set(_PARAGRAPH_BREAK.findall(chunk))])
-            del chunk
-            boundary = breaks | np.isin(h, enders)
+        for lo, hi in _chunks(text, CHUNK):
+            tokens = rough_tokens(text[lo:hi])
+            segments.add_chunk(lo, hi, tokens.break_ends)
+            if self.repeated_words:
+                found = self._doubled_words(paras, tokens, segments)
+                if found:
+                    words.extend(found)
+                    tokens = without_copies(tokens, text, lo, hi, [e for _, e in found])
+            breaks = tokens.kind == K_BREAK
+            boundary = tokens.kind != K_WORD
             word = ~boundary
             piece = (np.cumsum(boundary, dtype=np.int64) + piece_base)[word]
-            all_segments = np.cumsum(breaks, dtype=np.int64) + segment_base
-            segment = all_segments[word]
-            if self.repeated_words:
-                doubled_at = (h[1:] == h[:-1]) & word[1:] & word[:-1]
-                doubled_segments.update(all_segments[1:][doubled_at].tolist())
-            del all_segments
+            segment = (np.cumsum(breaks, dtype=np.int64) + segments.chunk_base)[word]
             piece_base += int(boundary.sum()) + 1  # pieces never span two chunks
-            segment_base += int(breaks.sum())
-            wh = h[word].astype(np.uint64)
-            del h, breaks, boundary, word
+            wh = tokens.hashes[word].astype(np.uint64)
+            del tokens, breaks, boundary, word
             if len(wh) < _SHINGLE:
                 continue
             first_piece = int(piece[0])
@@ -197,51 +194,73 @@ class DuplicatesStage(BaseStage):
             owner_parts.append(piece[:-2][ok].astype(np.int32))
             # the segment (paragraph) of each piece that has shingles
             segment_parts.append(np.stack([piece[:-2][ok], segment[:-2][ok]]))
-        doubled = self._paragraphs_in(text, paras, doubled_segments)
         if not shingle_parts:
-            return [], doubled
+            return [], words
         shingles = np.concatenate(shingle_parts)
         owners = np.concatenate(owner_parts)
         del shingle_parts, owner_parts
         if len(shingles) == 0:
-            return [], doubled
+            return [], words
         sizes = np.bincount(owners, minlength=piece_base)  # with repeats: a rough pass
         pairs = self.candidate_pairs(shingles, owners, sizes, share=_ROUGH_SHARE)
         del shingles, owners, sizes
         if not pairs:
-            return [], doubled
+            return [], words
         piece_segment = np.zeros(piece_base, dtype=np.int64)
         for part in segment_parts:
             piece_segment[part[0]] = part[1]
         involved_segments = {int(piece_segment[p]) for pair in pairs for p in pair}
-        return self._paragraphs_in(text, paras, involved_segments), doubled
+        return segments.paragraphs_in(involved_segments), words
 
-    @staticmethod
-    def _paragraphs_in(text: str, paras, segments: set[int]) -> list[int]:
-        """The paragraphs of ``segments`` (segment k lies after the k-th paragraph break)."""
-        if not segments:
+    def _doubled_words(self, paras, tokens: "RoughTokens",
+                       segments: "_ParagraphSegments") -> list[tuple[int, Edit]]:
+        """(paragraph, edit) undoing each doubled word of the chunk's paragraphs that hold two
+        equal words in a row (the exact check, :func:`repeated_word_edits`, runs on those
+        paragraphs only)."""
+        word = tokens.kind == K_WORD
+        h = tokens.hashes
+        doubled_at = (h[1:] == h[:-1]) & word[1:] & word[:-1]
+        if not doubled_at.any():
             return []
-        break_ends = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
-        return [pi for pi, para in enumerate(paras)
-                if bisect.bisect_right(break_ends, para.start) in segments]
+        segment = np.cumsum(tokens.kind == K_BREAK, dtype=np.int64) + segments.chunk_base
+        edits = []
+        for pi in segments.in_chunk(set(segment[1:][doubled_at].tolist())):
+            edits.extend((pi, e.shifted(paras[pi].start))
+                         for e in repeated_word_edits(paras[pi].text, self.name))
+        return edits
 
     # -- finding pairs --------------------------------------------------------------------------
 
-    def candidate_pairs(self, hashes, owners, sizes, share: float = 0.4) -> list[tuple[int, int]]:
+    def _sentence_shingles_one_by_one(self, text: str, spans: list[tuple[int, int, int]]):
+        """:func:`sentence_shingles` sentence by sentence, hashing 3-grams of words with Python's
+        ``hash`` (the same pairs: only which shingles are equal matters)."""
+        n_words, hashes, owners = [], [], []
+        for k, (start, end, _) in enumerate(spans):
+            written = _WORD.findall(text, start, end)
+            n_words.append(len(written))
+            words = " ".join(written).lower().split()
+            shingles = list(map(hash, zip(words, words[1:], words[2:])))
+            hashes.extend(shingles)
+            owners.extend([k] * len(shingles))
+        return (np.array(n_words, dtype=np.int64), np.array(hashes, dtype=np.int64),
+                np.array(owners, dtype=np.int64))
+
+    def candidate_pairs(self, hashes, owners, sizes=None, share: float = 0.4, *,
+                        n_units: int | None = None) -> list[tuple[int, int]]:
         """(later, earlier) unit pairs sharing enough shingles, sorted; never all pairs.
 
         ``hashes`` and ``owners`` (arrays or numpy arrays) hold each unit's shingle hashes and the
-        unit each belongs to, units in ascending order; ``sizes`` the number of shingles per unit.
-        A pair needs ``_MIN_SHARED`` distinct shingles in common and ``share * similarity`` of the
-        smaller unit's.
+        unit each belongs to, units in ascending order; ``sizes`` the number of shingles per unit,
+        or None to count each unit's distinct ones (then ``n_units`` says how many units there
+        are). A pair needs ``_MIN_SHARED`` distinct shingles in common and ``share * similarity``
+        of the smaller unit's.
         """
         h = np.asarray(hashes, dtype=np.int64)
         u = np.asarray(owners, dtype=np.int32)
         if len(h) == 0:
             return []
-        # a stable sort by hash keeps units ascending inside each group of equal hashes
-        order = np.argsort(h, kind="stable") if np.all(u[1:] >= u[:-1]) else np.lexsort((u, h))
-        h = h[order]
+        # units ascending inside each group of equal hashes
+        order, h = _hash_order(h, u)
         u = u[order]
         del order
         distinct = np.ones(len(h), dtype=bool)
@@ -249,12 +268,15 @@ class DuplicatesStage(BaseStage):
         h = h[distinct]
         u = u[distinct]
         del distinct
+        if sizes is None:
+            sizes = np.bincount(u, minlength=n_units)
         new_group = np.empty(len(h), dtype=bool)
         new_group[0] = True
         np.not_equal(h[1:], h[:-1], out=new_group[1:])
         del h
         group = np.cumsum(new_group, dtype=np.int32) - 1
-        group_size = np.bincount(group).astype(np.int32)[group]
+        sizes_of_groups = np.bincount(group).astype(np.int32)
+        group_size = sizes_of_groups[group]
         n_units = len(sizes)
         # stock shingles (in more than max_postings units): each unit meets only the first one
         big = (group_size > self.max_postings) & ~new_group
@@ -263,23 +285,22 @@ class DuplicatesStage(BaseStage):
         offsets = range(1, min(self.max_postings, self.fanout + 1))
         # count first, then fill one array: no list of arrays plus a concatenated copy
         su, sg = u[small], group[small]
-        counts = []
-        for k in offsets:
-            n = int(np.count_nonzero(sg[k:] == sg[:-k])) if k < len(sg) else 0
-            if n == 0:
-                break
-            counts.append(n)
+        counts = _offset_counts(sizes_of_groups, self.max_postings, offsets)
+        del sizes_of_groups
         n_big = int(np.count_nonzero(big))
-        all_keys = np.empty(n_big + sum(counts), dtype=np.int64)
+        # a pair is later * n_units + earlier; 32 bits sort faster where they hold every pair
+        key_type = np.uint32 if n_units * n_units <= 1 << 32 else np.int64
+        all_keys = np.empty(n_big + sum(counts), dtype=key_type)
         if n_big:
             first_unit = u[new_group]
-            all_keys[:n_big] = u[big].astype(np.int64) * n_units + first_unit[group[big]]
+            all_keys[:n_big] = u[big].astype(key_type) * key_type(n_units) + first_unit[group[big]]
             del first_unit
         del u, group, big, small, new_group
         pos = n_big
         for k, n in zip(offsets, counts):
             same = sg[k:] == sg[:-k]
-            all_keys[pos:pos + n] = su[k:][same].astype(np.int64) * n_units + su[:-k][same]
+            later = su[k:][same].astype(key_type)
+            all_keys[pos:pos + n] = later * key_type(n_units) + su[:-k][same]
             pos += n
         del su, sg
         if len(all_keys) < _MIN_SHARED:
@@ -287,7 +308,7 @@ class DuplicatesStage(BaseStage):
         all_keys.sort()
         # a pair shares >= _MIN_SHARED shingles iff its run of equal keys is that long
         long_run = all_keys[_MIN_SHARED - 1:] == all_keys[:1 - _MIN_SHARED]
-        pair_keys = np.unique(all_keys[:1 - _MIN_SHARED][long_run])
+        pair_keys = _distinct_sorted(all_keys[:1 - _MIN_SHARED][long_run])
         del long_run
         shared = (np.searchsorted(all_keys, pair_keys, side="right")
                   - np.searchsorted(all_keys, pair_keys, side="left"))
@@ -315,13 +336,12 @@ class DuplicatesStage(BaseStage):
                 para_sentences: dict[int, list[tuple[int, int, int]]],
                 n_paras: int) -> dict[int, tuple[str, float]]:
         """Which units go: copies that look like damage (see :mod:`unmangle.stages.duplicates`)."""
-        words: dict[int, tuple[list[str], list[str]]] = {}  # unit -> (as written, lowercased)
-
         def words_of(uid: int) -> tuple[list[str], list[str]]:
-            if uid not in words:
-                written = _WORD.findall(text, units[uid].start, units[uid].end)
-                words[uid] = (written, " ".join(written).lower().split())
-            return words[uid]
+            unit = units[uid]
+            if unit.written is None:
+                unit.written = _WORD.findall(text, unit.start, unit.end)
+                unit.words = " ".join(unit.written).lower().split()
+            return unit.written, unit.words
 
         # groups of copies: units joined by a similar pair (a stock sentence repeated hundreds of
         # times meets only its first copy, so pairs alone do not say which copy came just before)
@@ -361,15 +381,17 @@ class DuplicatesStage(BaseStage):
             while kept in removed and kept in previous:
                 kept = previous[kept]  # the copy that stays, named in the reason
             a, b = units[kept], units[later]
-            sim = _similarity(*words_of(kept), *words_of(later), 0.0) or sims[later]
+            # the exact similarity only where it decides or is reported: most copies stay
             if b.n_words <= self.length_ratio * a.n_words:
                 if later in at_end or shape.looks_like_damage(later, before):
+                    sim = _similarity(*words_of(kept), *words_of(later), 0.0) or sims[later]
                     removed[later] = (
                         f"near-duplicate of an earlier sentence (similarity {sim:.2f}"
                         f"{', part of a block repeated at the end' if later in at_end else ''}): "
                         f"{_preview(text, a)}", _confidence(sim))
-            elif (kept not in removed and sim >= max(self.similarity, _TRUNCATED_SIMILARITY)
-                  and shape.looks_like_damage(kept, later)):
+            elif (kept not in removed and shape.looks_like_damage(kept, later)
+                  and (sim := _similarity(*words_of(kept), *words_of(later), 0.0) or sims[later])
+                  >= max(self.similarity, _TRUNCATED_SIMILARITY)):
                 removed[kept] = (
                     f"truncated copy of a later, fuller sentence (similarity {sim:.2f}): "
                     f"{_preview(text, b)}", _confidence(sim))
@@ -461,6 +483,7 @@ class _Shapes:
         # each unit's place among its paragraph's sentences
         self.position = {uid: k for row in para_sentences.values() for k, (_, _, uid) in enumerate(row)
                          if uid >= 0}
+        self._social_paragraphs: dict[int, bool] = {}
 
     def _unit_text(self, uid: int) -> str:
         u = self.units[uid]
@@ -492,7 +515,7 @@ class _Shapes:
         tokens = unit.split()
         if sum(bool(_NUMBER.match(t)) for t in tokens) >= 0.2 * len(tokens):
             return "quantities"
-        if _SOCIAL.search(self._paragraph_text(uid)) or _SOCIAL.search(self._paragraph_text(other)):
+        if self._social(uid) or self._social(other):
             return "quoted post"
         if self._whole_paragraph(uid) != self._whole_paragraph(other):
             return "pull quote"
@@ -511,6 +534,14 @@ class _Shapes:
     def _paragraph_text(self, uid: int) -> str:
         row = self.para_sentences[self.units[uid].para]
         return self.text[row[0][0]:row[-1][1]]
+
+    def _social(self, uid: int) -> bool:
+        """Whether the unit's paragraph looks like a social-media post (searched once per
+        paragraph: a long paragraph's copies are judged many times)."""
+        para = self.units[uid].para
+        if para not in self._social_paragraphs:
+            self._social_paragraphs[para] = bool(_SOCIAL.search(self._paragraph_text(uid)))
+        return self._social_paragraphs[para]
 
     def _quoted(self, uid: int) -> bool:
         """Whether the unit stands inside quotation marks (opened before it or at its start)."""
@@ -574,10 +605,153 @@ def _canonical_line(line: str) -> str:
     a second repair finds nothing new), spacing and case ignored."""
     edits = repeated_word_edits(line, "duplicates")
     if edits:
-        from ..edits import apply_edits
-
         line = apply_edits(line, edits)
     return " ".join(line.split()).casefold()
+
+
+class _ParagraphSegments:
+    """Which paragraph lies in which segment (segment k follows the k-th paragraph break), filled
+    in chunk by chunk."""
+
+    def __init__(self, paras) -> None:
+        self.starts = np.fromiter((p.start for p in paras), dtype=np.int64, count=len(paras))
+        self.segment = np.zeros(len(paras), dtype=np.int64)
+        self.chunk_base = 0  # segments before the current chunk
+        self._next_base = 0
+        self._chunk = (0, 0)  # the current chunk's paragraphs
+
+    def add_chunk(self, lo: int, hi: int, break_ends: np.ndarray) -> None:
+        """Segments of the paragraphs starting in ``text[lo:hi]``, whose breaks end at
+        ``break_ends`` (offsets in the chunk)."""
+        self.chunk_base = self._next_base
+        a, b = (int(k) for k in np.searchsorted(self.starts, [lo, hi]))
+        self.segment[a:b] = self.chunk_base + np.searchsorted(break_ends, self.starts[a:b] - lo,
+                                                              side="right")
+        self._next_base = self.chunk_base + len(break_ends)
+        self._chunk = (a, b)
+
+    def in_chunk(self, segments: set[int]) -> list[int]:
+        """The current chunk's paragraphs lying in ``segments``, in text order."""
+        a, b = self._chunk
+        return [a + k for k in _members(self.segment[a:b], segments)]
+
+    def paragraphs_in(self, segments: set[int]) -> list[int]:
+        """The paragraphs lying in ``segments``, in text order."""
+        return _members(self.segment, segments)
+
+
+def _members(values: np.ndarray, wanted: set[int]) -> list[int]:
+    if not wanted:
+        return []
+    return np.flatnonzero(np.isin(values, np.fromiter(wanted, np.int64, len(wanted)))).tolist()
+
+
+class _Undone:
+    """The text with the doubled-word edits made (``edits``: sorted, apart), its paragraphs, and
+    the way back to the original's offsets."""
+
+    def __init__(self, original: str, paras, edits: list[Edit]) -> None:
+        self.original = original
+        self.text = apply_edits(original, edits)
+        shrink = list(accumulate((len(e.old) - len(e.new) for e in edits), initial=0))
+        self._old_ends = [e.end for e in edits]
+        self._new_ends = [e.start - shrink[k] + len(e.new) for k, e in enumerate(edits)]
+        self._shrink = shrink
+        self.paras = _UndoneParagraphs(self, paras)
+
+    def span(self, start: int, end: int) -> Span:
+        """A span of the original (never inside an edit) in the undone text."""
+        start -= self._shrink[bisect.bisect_right(self._old_ends, start)]
+        end -= self._shrink[bisect.bisect_right(self._old_ends, end)]
+        return Span(start, end, self.text[start:end])
+
+    def original_offset(self, pos: int) -> int:
+        """Where offset ``pos`` of the undone text lies in the original (after a removed copy when
+        ``pos`` ends the word it followed)."""
+        return pos + self._shrink[bisect.bisect_right(self._new_ends, pos)]
+
+    def original_edit(self, e: Edit) -> Edit:
+        start, end = self.original_offset(e.start), self.original_offset(e.end)
+        return Edit(start, end, self.original[start:end], e.new, e.stage, e.reason, e.confidence)
+
+
+class _UndoneParagraphs(Sequence):
+    """The original's paragraphs in the undone text, each mapped when asked for (the stage reads
+    only the few involved in a candidate pair)."""
+
+    def __init__(self, undone: _Undone, paras) -> None:
+        self._undone = undone
+        self._paras = paras
+
+    def __len__(self) -> int:
+        return len(self._paras)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        p = self._paras[k]
+        return self._undone.span(p.start, p.end)
+
+
+def _inside(spans: list[tuple[int, int]], e: Edit) -> bool:
+    """Whether ``e`` lies inside one of the sorted, disjoint ``spans``."""
+    k = bisect.bisect_left(spans, (e.end, e.end))
+    return bool(k) and spans[k - 1][1] > e.start
+
+
+def _offset_counts(group_sizes: np.ndarray, max_postings: int, offsets: range) -> list[int]:
+    """For each offset k (until one gives none), how many members of the small groups (two to
+    ``max_postings`` members, stored one group after another) have a member k places on in
+    their group: ``sum(size - k)`` over groups larger than k, from a histogram of group sizes."""
+    small = group_sizes[(group_sizes >= 2) & (group_sizes <= max_postings)]
+    histogram = np.bincount(small, minlength=max_postings + 1).astype(np.int64)
+    size = np.arange(len(histogram), dtype=np.int64)
+    counts = []
+    for k in offsets:
+        n = int(((size[k + 1:] - k) * histogram[k + 1:]).sum())
+        if n == 0:
+            break
+        counts.append(n)
+    return counts
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of an array already sorted, without sorting it again."""
+    if len(values) == 0:
+        return values
+    first = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return values[first]
+
+
+def _hash_order(h: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order sorting shingles by (hash, unit), and the hashes in that order.
+
+    Where units already ascend (as both passes give them), that is a stable sort by hash; sorting
+    plain integers is about twice as fast as numpy's stable argsort, so each key is the hash with
+    its lowest bits replaced by the shingle's index. Two different hashes that agree in all other
+    bits would then be ordered by index, not hash; that is checked, and then the argsort decides.
+    """
+    if not np.all(u[1:] >= u[:-1]):
+        order = np.lexsort((u, h))
+        return order, h[order]
+    bits = max(1, (len(h) - 1).bit_length())
+    if bits > 40:  # too few hash bits left to tell hashes apart
+        order = np.argsort(h, kind="stable")
+        return order, h[order]
+    low = np.int64((1 << bits) - 1)
+    key = h & ~low
+    key |= np.arange(len(h), dtype=np.int64)
+    key.sort()
+    order = key & low
+    sorted_h = h[order]
+    top = key.view(np.uint64)
+    same_top = (top[1:] ^ top[:-1]) <= np.uint64(low)  # neighbours differing in low bits only
+    del key, top
+    if np.any(same_top & (sorted_h[1:] != sorted_h[:-1])):
+        order = np.argsort(h, kind="stable")
+        return order, h[order]
+    return order, sorted_h
 
 
 def _chunks(text: str, size: int):
@@ -604,9 +778,11 @@ def _similarity(oa: list[str], wa: list[str], ob: list[str], wb: list[str],
         return 0.0
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     vocabulary = set(long_)
-    present = sum(w in vocabulary for w in short)
+    present = sum(map(vocabulary.__contains__, short))
     if present < at_least * len(short):
         return 0.0  # aligned words are a subset of the shared ones: cannot reach the bar
+    if at_least and _paired_words(short, long_) / len(short) < at_least:
+        return 0.0  # nor can it with only the words in a pair that the other text has too
     if not {w for w in short if w[0].isdigit()} <= vocabulary:
         return 0.0
     matcher = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
@@ -618,6 +794,15 @@ def _similarity(oa: list[str], wa: list[str], ob: list[str], wb: list[str],
             return 0.0
     aligned = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
     return aligned / len(short)
+
+
+def _paired_words(short: list[str], long_: list[str]) -> int:
+    """How many words of ``short`` stand in a pair of neighbours that ``long_`` has too: a bound
+    on the words aligned in runs of two or more, cheaper than the alignment (on 4 MB of UN
+    speeches it spares 54 of the 643 alignments that the shared-word test lets through)."""
+    pairs = set(zip(long_, long_[1:]))
+    shared = [pair in pairs for pair in zip(short, short[1:])]
+    return sum(map(bool.__or__, [False, *shared], [*shared, False]))
 
 
 def _has_name(words: list[str], i: int, j: int) -> bool:

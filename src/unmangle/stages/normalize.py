@@ -127,6 +127,16 @@ def _lone_double_stop(text: str, m: re.Match) -> tuple[int, int, str] | None:
     return m.start("x"), m.end("x"), ""
 
 
+def _detached_closing_quote(text: str, m: re.Match) -> tuple[int, int, str] | None:
+    """Join a closing quote to its sentence, unless the quotation spaces both of its marks
+    ("“ feather duvet lung. ”": a style; joining one mark would leave the pair unmatched)."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    opening = text.rfind("“", line_start, m.start())
+    if opening >= 0 and text[opening + 1:opening + 2].isspace():
+        return None
+    return m.start("sp"), m.end("sp"), ""
+
+
 def _replace_group_with(group: str, new: str) -> _Fix:
     def fix(text: str, m: re.Match) -> tuple[int, int, str] | None:
         return m.start(group), m.end(group), new
@@ -184,7 +194,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(  # 'minorities. ” The' -> 'minorities.” The': a closing quote cut off from its sentence
         "detached closing quote mark", 0.75,
         re.compile(r"(?<=[.!?,])(?P<sp>" + _SP + r"+)(?=”(?:" + _SP + r"|$))", re.MULTILINE),
-        _delete_group("sp"),
+        _detached_closing_quote,
         quotes=True,
     ),
     _Rule(  # 'said ”We' -> 'said “We'
