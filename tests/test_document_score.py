@@ -165,3 +165,106 @@ def test_cli_one_line_per_file_and_json(tmp_path, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     assert main(["detect", str(a), "--classifier", str(bad)]) == 2
+
+
+# --- broad-model features and synonym suspects (unmangle.scoring.broad) -------------------------
+def _broad_judge():
+    from unmangle.scoring.features import _broad_judge as find
+
+    judge = find()
+    if judge is None:
+        pytest.skip("pocketsphinx's English model is not installed")
+    return judge
+
+
+def test_broad_context_counts_pairs_and_gain():
+    from unmangle.scoring.broad import context_counts, read_sentence
+
+    judge = _broad_judge()
+    fluent = context_counts(judge, read_sentence(judge, ["the", "prime", "minister", "said"]))
+    odd = context_counts(judge, read_sentence(judge, ["the", "purple", "minister", "elephant"]))
+    assert fluent.pairs == odd.pairs == 3      # word pairs, not counting <s> or </s>
+    assert fluent.unseen == 0 and odd.unseen == 2  # "purple minister", "minister elephant"
+    assert fluent.gain_sum / fluent.known > odd.gain_sum / odd.known + 1
+    assert odd.loss > fluent.loss
+    named = context_counts(judge, read_sentence(judge, ["Obama", "said", "qwzxv", "twice"]))
+    assert named.unknown == 1  # "qwzxv"; a name at the sentence start is a known word or <name>
+
+
+def test_candidate_gain_equals_rescoring_the_whole_sentence():
+    """The local window (the word and the two tokens after it) is exactly what a replacement
+    changes under a trigram model: the gain must equal the full-sentence difference."""
+    from unmangle.judges.base import sentence_words
+    from unmangle.scoring.broad import SYNONYM_CANDIDATES, best_candidate_gain, read_sentence
+    from unmangle.textspans import sentences
+    from unmangle.thesaurus import reverse_candidates
+
+    judge = _broad_judge()
+    checked = 0
+    for s in sentences(MANGLED):
+        words = [w.text for w in sentence_words(s.text)]
+        sent = read_sentence(judge, words)
+        base = judge.score(words)
+        for i, word in enumerate(words):
+            gain = best_candidate_gain(judge, sent, i)
+            if gain is None:
+                continue
+            cands = [c.split(" ") for c in reverse_candidates(word.lower())[:SYNONYM_CANDIDATES]]
+            full = max(judge.score(words[:i] + c + words[i + 1:]) - base
+                       for c in cands if all(judge.knows(x) for x in c))
+            assert gain == pytest.approx(full, abs=1e-6), word
+            checked += 1
+    assert checked > 20
+
+
+def test_names_and_function_words_are_not_synonym_checked():
+    from unmangle.scoring.broad import best_candidate_gain, read_sentence
+
+    judge = _broad_judge()
+    sent = read_sentence(judge, ["The", "talks", "with", "Rising", "Sun", "elevate", "prices", "."])
+    checked = [i for i in range(len(sent.words)) if best_candidate_gain(judge, sent, i) is not None]
+    assert 1 in checked and 5 in checked and 6 in checked  # talks, elevate, prices
+    assert 2 not in checked and 3 not in checked and 7 not in checked  # with, Rising (a name), "."
+
+
+@needs_ngram
+def test_broad_features_point_to_spun_text():
+    judge = _broad_judge()  # noqa: F841 (skips without the model)
+    clean = extract(CLEAN, general=True, synonyms=True)
+    mangled = extract(MANGLED, general=True, synonyms=True)
+    c, m = clean.total.features(), mangled.total.features()
+    assert m["synonym_suspects"] > 2 * c["synonym_suspects"]
+    assert m["general_gain"] < c["general_gain"] and m["general_unseen"] > c["general_unseen"]
+    assert m["general_loss"] > c["general_loss"] and m["general_mean"] < c["general_mean"]
+    total = mangled.total
+    assert total.synonym_checked == sum(p.synonym_checked for _, p in mangled.paragraphs)
+    assert total.general_pairs == sum(p.general_pairs for _, p in mangled.paragraphs)
+    assert "synonym_suspects" not in extract(CLEAN, general=True).total.features()
+    assert "general_gain" not in extract(CLEAN).total.features()
+
+
+def test_extraction_follows_the_classifier_features():
+    from unmangle.scoring.api import extraction_options
+
+    def clf(*names):
+        n = len(names)
+        return Classifier(list(names), np.zeros(n), np.ones(n), np.ones(n), 0.0)
+
+    assert extraction_options(clf("lm_mean", "log:normalize_edits")) == {
+        "general": False, "synonyms": False, "neural": False}
+    assert extraction_options(clf("general_gain*log_words")) == {
+        "general": True, "synonyms": False, "neural": False}
+    assert extraction_options(clf("synonym_suspects")) == {"general": True, "synonyms": True, "neural": False}
+    assert extraction_options(clf("flagged_share"))["neural"]
+
+
+@needs_ngram
+def test_missing_broad_model_is_a_clear_error(monkeypatch):
+    import unmangle.scoring.api as api
+
+    monkeypatch.setattr(api, "general_model_available", lambda: False)
+    shipped = api.load_classifier()
+    if not api.extraction_options(shipped)["general"]:
+        pytest.skip("the shipped classifier does not read the broad model")
+    with pytest.raises(RuntimeError, match="pocketsphinx"):
+        score_document(CLEAN)

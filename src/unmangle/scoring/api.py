@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..resources import package_data
 from .classifier import Classifier, base_features
-from .features import GENERAL_FEATURES, NEURAL_FEATURES, extract, neural_flagger
+from .features import (GENERAL_FEATURES, NEURAL_FEATURES, SYNONYM_FEATURES, extract,
+                       general_model_available, neural_flagger)
 
 CLASSIFIER_FILE = "document_score.json"
 #: The verdict threshold the CLI states: "mangled" from this probability on.
@@ -55,23 +56,35 @@ def load_classifier(path: str | None = None) -> Classifier:
     return Classifier.load(path or package_data(CLASSIFIER_FILE))
 
 
+def extraction_options(clf: Classifier) -> dict[str, bool]:
+    """What :func:`extract` must compute for ``clf``: ``general`` (broad model), ``synonyms``
+    (reverse thesaurus) and ``neural`` (the detector), each only when a feature reads it."""
+    names = {part for n in clf.feature_names for part in base_features(n)}
+    synonyms = bool(names & set(SYNONYM_FEATURES))
+    return {"general": synonyms or bool(names & set(GENERAL_FEATURES)), "synonyms": synonyms,
+            "neural": bool(names & set(NEURAL_FEATURES))}
+
+
 def score_document(text: str, *, classifier: str | Path | None = None,
                    ngram_path: str | Path | None = None, model: str | Path | None = "default",
                    paragraphs: bool = True) -> DocumentScore:
     """Score ``text``; an empty text scores 0 with no paragraphs.
 
-    Features the classifier was trained with decide what runs: the general English model only if
-    it uses ``general_*`` features, the neural detector (from ``model``) only if it uses
+    Features the classifier was trained with decide what runs: the broad general-English model
+    only if it uses ``general_*`` or ``synonym_*`` features, the reverse thesaurus only for
+    ``synonym_*``, the neural detector (from ``model``) only if it uses
     ``flagged_share``. ``ngram_path`` overrides the bundled trigram model (the classifier's
     calibration holds for the model it was trained with).
     """
     if not isinstance(text, str):
         raise TypeError(f"score_document() takes str, not {type(text).__name__}")
     clf = load_classifier(str(classifier) if classifier else None)
-    names = {part for n in clf.feature_names for part in base_features(n)}
-    general = bool(names & set(GENERAL_FEATURES))
-    flagged = neural_flagger(model) if names & set(NEURAL_FEATURES) else None
-    found = extract(text, ngram_path=ngram_path, general=general, flagged=flagged)
+    options = extraction_options(clf)
+    if options["general"] and not general_model_available():
+        raise RuntimeError("this document-score classifier reads the broad English model, but "
+                           "pocketsphinx's en-us.lm.bin is missing: reinstall pocketsphinx")
+    flagged = neural_flagger(model) if options.pop("neural") else None
+    found = extract(text, ngram_path=ngram_path, flagged=flagged, **options)
     if not found.paragraphs:
         return DocumentScore(0.0)
     total = found.total.features()

@@ -10,9 +10,12 @@ whole document are described alike and a reader can check any value by hand:
 - words outside a frequency list (wordfreq) and outside the trigram model's vocabulary;
 - what the deterministic stages would do: lexicon and tortured-phrase hits, spacing/punctuation
   fixes (normalize), boilerplate lines, duplicated sentences and doubled words;
-- optionally, the mean ln probability under a general English trigram model (pocketsphinx's
-  ``en-us.lm.bin``, when pocketsphinx is installed) and the share of words the neural detector
-  flags (slow: about 100 words/s on two busy cores, so it is never on by default).
+- the broad general-English model's view (pocketsphinx's ``en-us.lm.bin`` through
+  :mod:`unmangle.judges.broad`; see :mod:`unmangle.scoring.broad`): mean ln probability, context
+  gain (rarity removed), unseen word pairs, and (only when asked for: slow) the density of synonym
+  suspects (content words a reverse-thesaurus candidate fits clearly better);
+- optionally, the share of words the neural detector flags (slow: about 100 words/s on two busy
+  cores, so it is never on by default).
 
 Counts are kept as sums (:class:`Counts`) so paragraphs add up to the document exactly.
 """
@@ -24,7 +27,7 @@ import re
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -37,11 +40,16 @@ FAST_FEATURES: tuple[str, ...] = (
     "wordfreq_rare", "lexicon_hits", "normalize_edits", "boilerplate_share", "duplicate_share",
     "doubled_words", "log_words",
 )
-#: Needs pocketsphinx (a general English trigram model).
-GENERAL_FEATURES: tuple[str, ...] = ("general_mean", "general_oov")
+#: Read the broad general-English model (pocketsphinx's, a core dependency; see
+#: :mod:`unmangle.scoring.broad`).
+GENERAL_FEATURES: tuple[str, ...] = (
+    "general_mean", "general_oov", "general_gain", "general_loss", "general_low", "general_unseen",
+)
+#: The broad model and the reverse thesaurus (a few look-ups per content word).
+SYNONYM_FEATURES: tuple[str, ...] = ("synonym_suspects",)
 #: Needs the neural detector (slow).
 NEURAL_FEATURES: tuple[str, ...] = ("flagged_share",)
-ALL_FEATURES = FAST_FEATURES + GENERAL_FEATURES + NEURAL_FEATURES
+ALL_FEATURES = FAST_FEATURES + GENERAL_FEATURES + SYNONYM_FEATURES + NEURAL_FEATURES
 
 #: A token this surprising (ln score) counts as "surprising": below what a word seen once in the
 #: training text gets after one backoff, i.e. the model has no context support at all for it.
@@ -49,10 +57,6 @@ SURPRISING_LN = -9.0
 #: Zipf frequency below which a word counts as rare (3 = once per million words).
 RARE_ZIPF = 3.0
 _ALPHA_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-#: ln probability given to a word the general model does not know (its floor).
-_GENERAL_FLOOR_LN = -7.0 * math.log(10)
-_GENERAL_UNKNOWN = -500_000_000
-_LOG_1_0001 = math.log(1.0001)
 
 
 @dataclass
@@ -81,11 +85,20 @@ class Counts:
     boilerplate_chars: int = 0
     duplicate_chars: int = 0
     doubled_words: int = 0
-    general_words: int = 0
-    general_sum: float = 0.0
-    general_oov: int = 0
+    general_words: int = 0          # broad-model tokens scored
+    general_sum: float = 0.0        # their ln scores
+    general_oov: int = 0            # ... unknown to the model (not names or numbers)
+    general_known: int = 0          # known tokens with a known history
+    general_gain_sum: float = 0.0   # their ln P(w | context) - ln P(w)
+    general_loss: int = 0           # ... below their unigram score
+    general_low: int = 0            # ... below broad.LOW_LN
+    general_pairs: int = 0          # word pairs of known tokens
+    general_unseen: int = 0         # ... never seen together
+    synonym_checked: int = 0        # content words with reverse-thesaurus candidates
+    synonym_suspects: int = 0       # ... one of which fits clearly better
     flagged_words: int = 0
     has_general: bool = False
+    has_synonyms: bool = False
     has_neural: bool = False
 
     def __add__(self, other: "Counts") -> "Counts":
@@ -121,8 +134,15 @@ class Counts:
             "log_words": math.log1p(self.words),
         }
         if self.has_general:
+            k = max(self.general_known, 1)
             out["general_mean"] = self.general_sum / max(self.general_words, 1)
             out["general_oov"] = self.general_oov / max(self.general_words, 1)
+            out["general_gain"] = self.general_gain_sum / k
+            out["general_loss"] = self.general_loss / k
+            out["general_low"] = self.general_low / k
+            out["general_unseen"] = self.general_unseen / max(self.general_pairs, 1)
+        if self.has_synonyms:
+            out["synonym_suspects"] = self.synonym_suspects / max(self.synonym_checked, 1)
         if self.has_neural:
             out["flagged_share"] = self.flagged_words / w
         return out
@@ -136,7 +156,8 @@ class TextFeatures:
 
     @property
     def total(self) -> Counts:
-        out = Counts(has_general=bool(self.paragraphs), has_neural=bool(self.paragraphs))
+        has = bool(self.paragraphs)
+        out = Counts(has_general=has, has_synonyms=has, has_neural=has)
         for _, c in self.paragraphs:
             out = out + c
         return out
@@ -180,40 +201,42 @@ def _zipf(word: str) -> float:
 
 
 @lru_cache(maxsize=1)
-def _general_model():
-    """pocketsphinx's general US English trigram model, or None when pocketsphinx is absent.
-
-    ``prob([w, prev1, prev2])`` gives log base 1.0001; words are lower-case; unknown words come
-    back as a huge negative number and are floored here.
-    """
+def _broad_judge():
+    """The shared broad-model judge, or None when pocketsphinx or its model is missing."""
     try:
-        import pocketsphinx
-        from pocketsphinx import NGramModel
+        from ..judges.broad import default_broad_judge, default_model_path
+
+        if not default_model_path().exists():
+            return None
     except ImportError:
         return None
-    path = Path(pocketsphinx.__file__).parent / "model" / "en-us" / "en-us.lm.bin"
-    if not path.exists():
-        return None
-    return NGramModel.readfile(str(path))
+    return default_broad_judge()
 
 
 def general_model_available() -> bool:
-    return _general_model() is not None
+    return _broad_judge() is not None
 
 
-def _general_scores(model, words: Sequence[str]) -> tuple[float, int]:
-    """(sum of ln probabilities, unknown words) of one sentence's lower-cased words."""
-    total, unknown = 0.0, 0
-    prev1, prev2 = "<s>", None
-    for w in words:
-        value = model.prob([w, prev1, prev2] if prev2 else [w, prev1])
-        if value <= _GENERAL_UNKNOWN:
-            total += _GENERAL_FLOOR_LN
-            unknown += 1
-        else:
-            total += value * _LOG_1_0001
-        prev2, prev1 = prev1, w
-    return total, unknown
+def _broad_counts(judge, sentence_texts: Iterable[str], counts: Counts, synonyms: bool) -> None:
+    from ..judges.base import sentence_words
+    from . import broad
+
+    for text in sentence_texts:
+        sent = broad.read_sentence(judge, [w.text for w in sentence_words(text)])
+        c = broad.context_counts(judge, sent)
+        counts.general_words += c.scored
+        counts.general_sum += c.lp_sum
+        counts.general_oov += c.unknown
+        counts.general_known += c.known
+        counts.general_gain_sum += c.gain_sum
+        counts.general_loss += c.loss
+        counts.general_low += c.low
+        counts.general_pairs += c.pairs
+        counts.general_unseen += c.unseen
+        if synonyms:
+            checked, suspects = broad.synonym_counts(judge, sent)
+            counts.synonym_checked += checked
+            counts.synonym_suspects += suspects
 
 
 # --- extraction -------------------------------------------------------------------------------
@@ -285,17 +308,20 @@ def _paragraph_of(spans: list[Span], starts: list[int], offset: int) -> int:
 
 
 def extract(text: str, *, ngram_path: str | Path | None = None, general: bool = False,
+            synonyms: bool = False,
             flagged: Callable[[str], list[tuple[int, int]]] | None = None) -> TextFeatures:
     """Counts per paragraph of ``text``.
 
-    ``general``: also score with pocketsphinx's general English model (ignored when absent).
+    ``general``: also read it with the broad general-English model (ignored when pocketsphinx's
+    model is absent); ``synonyms``: also count synonym suspects (needs ``general``).
     ``flagged``: a function giving the (start, end) spans a detector flags in ``text`` (for
     instance the neural detector); their words count as flagged.
     """
     lm = _ngram(str(ngram_path or default_ngram_path()))
-    gmodel = _general_model() if general else None
+    judge = _broad_judge() if general else None
     paras = paragraphs(text)
-    out = TextFeatures([(p, Counts(chars=len(p.text), has_general=gmodel is not None,
+    out = TextFeatures([(p, Counts(chars=len(p.text), has_general=judge is not None,
+                                   has_synonyms=judge is not None and synonyms,
                                    has_neural=flagged is not None)) for p in paras])
     if not paras:
         return out
@@ -309,13 +335,8 @@ def extract(text: str, *, ngram_path: str | Path | None = None, general: bool = 
             counts.wordfreq_rare += z < RARE_ZIPF
         sents = [s.text for s in sentences(p.text)]
         _lm_counts(lm, sents, counts)
-        if gmodel is not None:
-            for s in sents:
-                lw = [w.lower().replace("’", "'") for w in _ALPHA_WORD.findall(s)]
-                total, unknown = _general_scores(gmodel, lw)
-                counts.general_sum += total
-                counts.general_words += len(lw)
-                counts.general_oov += unknown
+        if judge is not None:
+            _broad_counts(judge, sents, counts, synonyms)
     normalize, boilerplate, duplicates, lexicon = _fast_stages()
     for stage, add in ((normalize, _add_normalize), (boilerplate, _add_boilerplate),
                        (duplicates, _add_duplicates), (lexicon, _add_lexicon)):

@@ -186,13 +186,15 @@ def signature(docs: Sequence[LabelledDocument]) -> str:
     return h.hexdigest()
 
 
-def feature_rows(docs: Sequence[LabelledDocument], *, general: bool = False,
+def feature_rows(docs: Sequence[LabelledDocument], *, general: bool = False, synonyms: bool = False,
                  ngram_path: str | Path | None = None, progress: bool = False) -> list[dict[str, float]]:
+    """Each document's feature rates (``general``/``synonyms``: see :func:`scoring.features.extract`)."""
     from ..scoring.features import extract
 
     rows = []
     for k, d in enumerate(docs):
-        rows.append(extract(d.text, ngram_path=ngram_path, general=general).total.features())
+        rows.append(extract(d.text, ngram_path=ngram_path, general=general,
+                            synonyms=synonyms).total.features())
         if progress and k % 500 == 0:
             print(f"  features {k}/{len(docs)}", flush=True)
     return rows
