@@ -131,6 +131,15 @@ def test_parallel_sentences_with_different_facts_stay(stage, a, b):
     assert stage.propose(f"{a}\n\n{a.replace('sharply', 'a lot')}")
 
 
+def test_a_chiasmus_is_not_a_copy(stage):
+    a = "When the black man does not live in peace, the white man cannot enjoy his peace."
+    b = "When the white man does not live in peace, the black man cannot enjoy his peace."
+    assert stage.similarity_of(a, b) == 0.0
+    assert stage.propose(f"{a} {b}") == []
+    # neighbours swapped (word-order damage) still make a copy
+    assert stage.similarity_of(a, a.replace("does not live", "not does live")) > 0.8
+
+
 def test_sentence_initial_names_count_as_facts(stage):
     a = "Brazil welcomes the delegations of the countries that joined the organisation this year."
     b = "Benin welcomes the delegations of the countries that joined the organisation this year."

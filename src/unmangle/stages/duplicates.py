@@ -15,8 +15,9 @@ now", are never removed here). Finding pairs must not be quadratic on a 50 MB in
 4. a similar pair is still not a duplicate when the facts differ: a number of the shorter unit is
    missing from the other, or a name is swapped for another name (in a substitution of at most
    three words) ("Shares of Alibaba fell 3%" vs
-   "Shares of Tencent fell 3%" are parallel sentences, not copies). Spun copies keep their numbers
-   and mostly their names.
+   "Shares of Tencent fell 3%" are parallel sentences, not copies), or two distant words change
+   places and nothing else does (a chiasmus: "the black man … the white man" / "the white man …
+   the black man"). Spun copies keep their numbers and mostly their names.
 
 Sentence splitting (:func:`unmangle.textspans.sentences`) is the slow part, so steps 1-3 first run,
 vectorised, on rough pieces (the text cut at every ". ! ?" before a space and at line breaks), and
@@ -785,6 +786,8 @@ def _similarity(oa: list[str], wa: list[str], ob: list[str], wb: list[str],
         return 0.0  # nor can it with only the words in a pair that the other text has too
     if not {w for w in short if w[0].isdigit()} <= vocabulary:
         return 0.0
+    if _chiasmus(wa, wb):
+        return 0.0
     matcher = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         # a name swapped for a name is a local substitution; a long rewritten or cut-off stretch
@@ -794,6 +797,20 @@ def _similarity(oa: list[str], wa: list[str], ob: list[str], wb: list[str],
             return 0.0
     aligned = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
     return aligned / len(short)
+
+
+def _chiasmus(wa: list[str], wb: list[str]) -> bool:
+    """Whether two sentences are the same words with two distant ones exchanged ("When the black
+    man does not live in peace, the white man …" / "When the white man …, the black man …"): a
+    figure of speech, written on purpose. Spinners swap words for synonyms and word-order damage
+    swaps neighbours; neither exchanges two words far apart and keeps every other one."""
+    if len(wa) != len(wb):
+        return False
+    differ = [k for k, (a, b) in enumerate(zip(wa, wb)) if a != b]
+    if len(differ) != 2:
+        return False
+    i, j = differ
+    return j - i >= 2 and wa[i] == wb[j] and wa[j] == wb[i]
 
 
 def _paired_words(short: list[str], long_: list[str]) -> int:
