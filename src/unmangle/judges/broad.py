@@ -151,29 +151,23 @@ class BroadJudge:
             return [NAME]
         return [UNK]
 
-    def _word_tokens(self, words: Sequence[str]) -> list[list[str]]:
-        out = []
+    def read(self, words: Sequence[str]) -> tuple[list[str], list[int]]:
+        """The judge's token stream for ``words`` (``<s>`` ... ``</s>``) and where each word's
+        tokens begin in it (``offsets[i]:offsets[i + 1]``; one more offset than words)."""
+        stream, offsets = [BOS], []
         initial = True
         for w in words:
+            offsets.append(len(stream))
             toks = self.map_word(w, initial)
-            out.append(toks)
+            stream.extend(toks)
             if toks:
                 initial = toks[-1] == BOS
-        return out
-
-    @staticmethod
-    def _stream(word_tokens: Sequence[Sequence[str]]) -> tuple[list[str], list[int]]:
-        stream = [BOS]
-        offsets = []
-        for toks in word_tokens:
-            offsets.append(len(stream))
-            stream.extend(toks)
         offsets.append(len(stream))
         stream.append(EOS)
         return stream, offsets
 
     def tokens(self, words: Sequence[str]) -> list[str]:
-        return self._stream(self._word_tokens(words))[0]
+        return self.read(words)[0]
 
     # --- scoring -----------------------------------------------------------------------------
     def _span_score(self, stream: Sequence[str], lo: int, hi: int) -> tuple[float, int]:
@@ -193,14 +187,13 @@ class BroadJudge:
         return total, count
 
     def score(self, words: Sequence[str]) -> float:
-        stream, _ = self._stream(self._word_tokens(words))
+        stream = self.read(words)[0]
         return self._span_score(stream, 0, len(stream))[0]
 
     def change_gains(self, words: Sequence[str], changes: Sequence[Change]) -> list[float]:
         if not changes:
             return []
-        word_tokens = self._word_tokens(words)
-        stream, offsets = self._stream(word_tokens)
+        stream, offsets = self.read(words)
         base, base_n = self._span_score(stream, 0, len(stream))
         n = len(words)
         gains = []

@@ -164,7 +164,7 @@ class NeuralStage:
         """
         s = self.settings
         want_broad = (s.broad_weight != 0 or s.register_weight != 0) if broad is None else broad
-        threshold = self.settings.min_probability if min_probability is None else min_probability
+        threshold = s.min_probability if min_probability is None else min_probability
         scan = self.detector.scan(texts)
         per_text = self.detector.regions(scan, len(texts), threshold)
         flat = [(k, region) for k, regions in enumerate(per_text) for region in regions]
@@ -222,9 +222,13 @@ class NeuralStage:
             shift = self.lm.frequency_shift(item.piece[alt.start:alt.end], alt.text)
             choice = RegionChoice(item.offset, item.piece, score,
                                   [Option(alt.start, alt.end, alt.text, 0.0, gain, alt.kind, shift)])
-            if broad:
-                self.broad_gains(item.piece, choice.options)
             found.append((item.owner, choice))
+        if broad:  # one reading of each sentence for all of its alternatives
+            by_piece: dict[int, list[Option]] = {}
+            for (w, _, _), (_, choice) in zip(wanted, found):
+                by_piece.setdefault(w, []).extend(choice.options)
+            for w, options in by_piece.items():
+                self.broad_gains(scan[w].piece, options)
         floors = None
         if min_evidence is not None:
             s = self.settings

@@ -60,16 +60,7 @@ class BroadSentence:
 
 def read_sentence(judge: BroadJudge, words: Sequence[str]) -> BroadSentence:
     """Map surface words to the judge's tokens (``<s>`` ... ``</s>``), keeping word offsets."""
-    stream, offsets = [BOS], []
-    initial = True
-    for w in words:
-        offsets.append(len(stream))
-        toks = judge.map_word(w, initial)
-        stream.extend(toks)
-        if toks:
-            initial = toks[-1] == BOS
-    offsets.append(len(stream))
-    stream.append(EOS)
+    stream, offsets = judge.read(words)
     return BroadSentence(list(words), stream, offsets)
 
 
