@@ -140,6 +140,42 @@ def test_a_chiasmus_is_not_a_copy(stage):
     assert stage.similarity_of(a, a.replace("does not live", "not does live")) > 0.8
 
 
+def test_a_group_joined_through_other_pairs_does_not_make_two_unlike_members_copies(stage):
+    # the second and fourth sentences are each alike to the third (two words substituted) but
+    # are a chiasmus of the sentence just before them: four parallel sentences, none a copy
+    text = ("When the young farmer cannot sell his grain, the old miller cannot earn his bread. "
+            "When the old miller cannot sell his grain, the young farmer cannot earn his bread. "
+            "We must share the work of the harvest together. "
+            "When the small trader cannot sell his grain, the big baker cannot earn his bread. "
+            "When the big baker cannot sell his grain, the small trader cannot earn his bread.")
+    assert stage.propose(text) == []
+    # a real copy in such a group still goes, named after the sentence it is alike to
+    copy = "When the big baker cannot sell his grain, the small trader can never earn his bread."
+    edits = stage.propose(f"{text} {copy}")
+    assert [e.old.strip() for e in edits] == [copy]
+    assert "When the big baker" in edits[0].reason
+
+
+def test_a_refrain_is_not_a_truncated_copy_of_a_fuller_sentence(stage):
+    refrain = "Let us work for one another the way our parents did."
+    text = (f"The first promise of our republic is bread for every table. {refrain} "
+            f"The second promise is a school for every child in every village. {refrain}\n\n"
+            "Our history teaches patience, and our hopes teach courage. "
+            f"To build unity in our diversity, let us work for one another the way our parents did.")
+    assert stage.propose(text) == []
+    # said once, the short sentence next to its fuller version is a cut-off copy
+    once = text.replace(f" {refrain}\n\n", "\n\n", 1)
+    assert [e.reason.split(" (")[0] for e in stage.propose(once)] == ["truncated copy of a later, fuller sentence"]
+
+
+def test_an_announced_restatement_stays(stage):
+    said = "The more equality there is in civil rights, the less inequality there will be in the economy."
+    again = "I repeat: the more equality there is in civil rights, the less inequality there will be in the economy."
+    assert stage.propose(f"{said} {again}") == []
+    # a copy without the announcement is a copy
+    assert stage.propose(f"{said} {said.replace('economy', 'economic sphere')}")
+
+
 def test_sentence_initial_names_count_as_facts(stage):
     a = "Brazil welcomes the delegations of the countries that joined the organisation this year."
     b = "Benin welcomes the delegations of the countries that joined the organisation this year."

@@ -1,4 +1,4 @@
-"""Words, paragraph breaks and sentence ends of a text, found and hashed with numpy (for the
+r"""Words, paragraph breaks and sentence ends of a text, found and hashed with numpy (for the
 duplicates stage).
 
 The duplicates stage's rough pass needs the tokens that

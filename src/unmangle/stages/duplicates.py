@@ -355,9 +355,11 @@ class DuplicatesStage(BaseStage):
             return u
 
         sims: dict[int, float] = {}
+        similar_pairs: set[tuple[int, int]] = set()
         for later, earlier in pairs:
             sim = _similarity(*words_of(earlier), *words_of(later), self.similarity)
             if sim >= self.similarity:
+                similar_pairs.add((later, earlier))
                 a, b = root(later), root(earlier)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
@@ -367,10 +369,31 @@ class DuplicatesStage(BaseStage):
         for uid in sims:
             groups.setdefault(root(uid), []).append(uid)
         previous: dict[int, int] = {}  # a copy -> the copy just before it
+        place: dict[int, tuple[list[int], int]] = {}  # a copy -> its group and place in it
         for members in groups.values():
             members.sort()
+            for k, uid in enumerate(members):
+                place[uid] = (members, k)
             for before, after in zip(members, members[1:]):
                 previous[after] = before
+
+        def similar(earlier: int, later: int) -> float:
+            """The pair's similarity when it reaches the bar, else 0: a group is joined through
+            chains of pairs, so two of its members need not be alike (three parallel sentences:
+            "When the black man … / When the white man … / When the poor man …")."""
+            if (later, earlier) in similar_pairs:
+                return _similarity(*words_of(earlier), *words_of(later), 0.0) or sims[later]
+            sim = _similarity(*words_of(earlier), *words_of(later), self.similarity)
+            return sim if sim >= self.similarity else 0.0
+
+        def copy_before(later: int, before: int) -> int | None:
+            """``before`` when ``later`` is alike to it, else the nearest earlier member that is."""
+            members, k = place[later]
+            for earlier in reversed(members[max(0, k - _WALK_BACK):k]):
+                if earlier <= before and similar(earlier, later):
+                    return earlier
+            return None
+
         shape = _Shapes(text, units, para_sentences)
         at_end = shape.end_block(previous, n_paras)
         removed: dict[int, tuple[str, float]] = {}
@@ -378,24 +401,36 @@ class DuplicatesStage(BaseStage):
             if later in removed:
                 continue
             before = previous[later]  # the copy just before: where damage shows
-            kept = before
-            while kept in removed and kept in previous:
-                kept = previous[kept]  # the copy that stays, named in the reason
-            a, b = units[kept], units[later]
-            # the exact similarity only where it decides or is reported: most copies stay
-            if b.n_words <= self.length_ratio * a.n_words:
-                if later in at_end or shape.looks_like_damage(later, before):
-                    sim = _similarity(*words_of(kept), *words_of(later), 0.0) or sims[later]
+            while True:
+                kept = before
+                while kept in removed and kept in previous:
+                    kept = previous[kept]  # the copy that stays, named in the reason
+                a, b = units[kept], units[later]
+                # the exact similarity only where it decides or is reported: most copies stay
+                if b.n_words <= self.length_ratio * a.n_words:
+                    decided = later in at_end or shape.looks_like_damage(later, before)
+                else:
+                    decided = (kept not in removed and shape.looks_like_damage(kept, later)
+                               and not shape.said_again(kept, later, place[later][0]))
+                if not decided:
+                    break
+                alike = copy_before(later, before)
+                if alike is None:
+                    break
+                if alike != before:  # judge again against the copy it is alike to
+                    before = alike
+                    continue
+                sim = similar(kept, later) or similar(before, later)
+                if b.n_words <= self.length_ratio * a.n_words:
                     removed[later] = (
                         f"near-duplicate of an earlier sentence (similarity {sim:.2f}"
                         f"{', part of a block repeated at the end' if later in at_end else ''}): "
-                        f"{_preview(text, a)}", _confidence(sim))
-            elif (kept not in removed and shape.looks_like_damage(kept, later)
-                  and (sim := _similarity(*words_of(kept), *words_of(later), 0.0) or sims[later])
-                  >= max(self.similarity, _TRUNCATED_SIMILARITY)):
-                removed[kept] = (
-                    f"truncated copy of a later, fuller sentence (similarity {sim:.2f}): "
-                    f"{_preview(text, b)}", _confidence(sim))
+                        f"{_preview(text, a if similar(kept, later) else units[before])}", _confidence(sim))
+                elif sim >= max(self.similarity, _TRUNCATED_SIMILARITY):
+                    removed[kept] = (
+                        f"truncated copy of a later, fuller sentence (similarity {sim:.2f}): "
+                        f"{_preview(text, b)}", _confidence(sim))
+                break
         return removed
 
     def _doubled_headlines(self, paras) -> list[Removal]:
@@ -449,6 +484,15 @@ _HEADLINE_MIN_WORDS = 3
 _TRUNCATED_SIMILARITY = 0.9
 #: A copy further than this many paragraphs from the one before it is an author's repeat.
 MAX_GAP = 3
+#: How many earlier members of a group a copy is compared with when the one just before it is not
+#: alike (the group was joined through other pairs); copies of one sentence are mostly neighbours.
+_WALK_BACK = 8
+#: A later sentence that is an earlier one with up to this many words and a colon or dash put
+#: before it ("I repeat: the more equality …") restates it on purpose: spinners substitute words,
+#: they do not announce a repeat. (A lead-in ending in a comma, "Later, the central bank …", may be
+#: a spun connective, so it does not count.)
+_LEAD_IN_WORDS = 4
+_LEAD_IN_END = re.compile(r"\s*[:—–]")
 #: A line without closing punctuation up to this long reads as a heading or refrain; a longer one
 #: is a sentence cut off (as spun copies often are).
 _HEADING_WORDS = 15
@@ -522,7 +566,29 @@ class _Shapes:
             return "pull quote"
         if self._quoted(uid) != self._quoted(other):
             return "quotation shown again"
+        if self._restates(uid, other):
+            return "restatement"
         return None
+
+    def _restates(self, uid: int, other: int) -> bool:
+        """Whether ``uid`` is its copy ``other`` with a short lead-in put before it, ending in a
+        colon or dash ("I repeat: the more equality …" after "The more equality …")."""
+        unit = self._unit_text(uid)
+        words = list(_WORD.finditer(unit))
+        said = _WORD.findall(self._unit_text(other).lower())
+        extra = len(words) - len(said)
+        if not said or not 1 <= extra <= _LEAD_IN_WORDS:
+            return False
+        return (words[extra].group().lower() == said[0]
+                and bool(_LEAD_IN_END.match(unit, words[extra - 1].end())))
+
+    def said_again(self, uid: int, other: int, members: list[int]) -> bool:
+        """Whether ``uid``, shorter than its copy ``other``, is said word for word elsewhere in the
+        text too: a refrain ("Let us love one another the Lavalas way.") that a fuller sentence
+        ends with, not a cut-off copy of that sentence."""
+        words = _WORD.findall(self._unit_text(uid).lower())
+        return any(m not in (uid, other) and _WORD.findall(self._unit_text(m).lower()) == words
+                   for m in members)
 
     def _different_ending(self, uid: int, other: int) -> bool:
         words = [_WORD.findall(self._unit_text(u).lower()) for u in (uid, other)]
@@ -569,14 +635,14 @@ class _Shapes:
             # the next sentence repeating the one before it; a sentence coming back later in its
             # paragraph, or a question or exclamation said twice, is rhetoric
             return (abs(self.position[uid] - self.position[other]) == 1
-                    and kind not in ("question or exclamation", "refrain", "parallel phrasing"))
+                    and kind not in ("question or exclamation", "refrain", "parallel phrasing", "restatement"))
         if self.teaser(uid, other):
             return True  # scraped related-story line: a cut-off copy on a line of its own
         if gap > MAX_GAP:
             return False
         if kind is None:
             return True
-        if gap > 1 or kind in ("pull quote", "quoted post", "quotation shown again"):
+        if gap > 1 or kind in ("pull quote", "quoted post", "quotation shown again", "restatement"):
             return False
         # the very next paragraph: a line doubled as the next line (a question, a heading, a list
         # item) is damage; a question, exclamation or refrain coming back inside the next
