@@ -110,3 +110,12 @@ def test_a_capitalised_article_before_a_name_keeps_its_capital():
     assert not allowed(" The Bahamas", " the Bahamas", "Over the past three years,")
     assert allowed(" The", " the", "Chinese tech giants or", " entrepreneur is not beyond")  # a stray capital
     assert allowed("The", "the", "", " Bahamas")  # the first word of a sentence proves nothing
+
+
+def test_no_word_is_written_twice_in_a_row():
+    # an inserted article before a sentence's own "The" would be undone by the next repair
+    assert not allowed("", "the ", "He said", "The plan works")
+    assert not allowed(" a plan", " the the plan", "He said")
+    assert allowed(" a plan", " the plan", "He said")
+    # a doubled word already there may stay or go
+    assert allowed(" the the", " the", "He said")

@@ -52,6 +52,8 @@ def allowed(old: str, new: str, left: str, right: str = "") -> bool:
       docstring).
     - No question turned into a statement: in a sentence that ends with "?", the words of an
       inverted auxiliary ("Has it improved ...?") are not put back in statement order.
+    - No word written twice in a row that was not so before ("the The"): the next repair would
+      take it back.
     """
     old_words = [w.lower() for w in _words(old)]
     new_words = [w.lower() for w in _words(new)]
@@ -70,7 +72,22 @@ def allowed(old: str, new: str, left: str, right: str = "") -> bool:
         return False
     if _brings_in_unrelated_name(old, new, left) or _unasks_question(old, new, right):
         return False
+    if _doubles_a_word(old, new, left, right):
+        return False
     return not (spelling_variant(old, new) or _cut_short(old, new) or _number_out_of_nowhere(old, new))
+
+
+def _adjacent_repeats(words: list[str]) -> int:
+    return sum(a == b for a, b in zip(words, words[1:]))
+
+
+def _doubles_a_word(old: str, new: str, left: str, right: str) -> bool:
+    """Whether the change writes a word twice in a row ("the" inserted before "The"): the
+    duplicates stage undoes doubled words, so such an edit would be taken back by the next repair."""
+    edge_left, edge_right = [w.lower() for w in _words(left)[-1:]], [w.lower() for w in _words(right)[:1]]
+    before = edge_left + [w.lower() for w in _words(old)] + edge_right
+    after = edge_left + [w.lower() for w in _words(new)] + edge_right
+    return _adjacent_repeats(after) > _adjacent_repeats(before)
 
 
 def _difference(words: list[str], minus: list[str]) -> list[str]:
