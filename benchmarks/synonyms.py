@@ -13,7 +13,11 @@ Split: margins are chosen on the *training side* (UN General Debate 2022 and the
 of the last 200 MLQE-PE train lines per pair, which no model trained on) and reported on the
 *held-out* side (UN 2023-2024; NTREX for clean text). Rule: the most right repairs on the
 training spinner set with precision >= 0.85 there and at most 1% of clean training sentences
-changed. Systems: leave-alone, the broad judge alone, the trigram judge alone, both agreeing.
+changed. Systems: leave-alone, the broad judge alone, the trigram judge alone, both agreeing, and
+the *learned decision* (a logistic model over both judges' evidence, word frequencies and thesaurus
+entry sizes: :mod:`unmangle.training.synonym_decision`), fitted on the training-side spinner and
+generator sets and clean sentences, its threshold chosen by the same rule on the training spinner
+set. ``--write-decision`` ships it as the stage's decision (``unmangle/data/synonym_decision.json``).
 
     python benchmarks/synonyms.py --n 600          # writes benchmarks/results/synonyms.{json,md}
 """
@@ -37,7 +41,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from unmangle.judges.base import sentence_words  # noqa: E402
 from unmangle.judges.broad import default_broad_judge  # noqa: E402
 from unmangle.judges.trigram import TrigramJudge  # noqa: E402
-from unmangle.synonyms import SynonymRepair, quoted_spans  # noqa: E402
+from unmangle.synonyms import DECISION_FILE, SynonymRepair, quoted_spans  # noqa: E402
 from unmangle.textspans import paragraphs, sentences  # noqa: E402
 from unmangle.thesaurus import MOBY, WORDNET, is_content_word, reverse_candidates  # noqa: E402
 
@@ -230,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--max-candidates", type=int, default=80)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "synonyms")
+    parser.add_argument("--write-decision", action="store_true",
+                        help=f"write the fitted decision to src/unmangle/data/{DECISION_FILE}")
     args = parser.parse_args(argv)
     shared = find_shared_dir()
     if shared is None:
@@ -249,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     spun_train = [s for s in (spin(t, rng, judges) for t in pool_train) if s][:args.n]
     spun_test = [s for s in (spin(t, rng, judges) for t in pool_test) if s][:args.n]
     gen_test = generator_damage(pool_test, args.seed)[:args.n]
+    gen_train = generator_damage(pool_train, args.seed)[:args.n]
     ntrex = ntrex_sentences(shared)
 
     print("scoring options ...", file=sys.stderr)
@@ -257,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     o_test_clean = all_options(repair, test_clean)
     o_spun_test = [moby_only(o) for o in all_options(repair, [s["text"] for s in spun_test])]
     o_gen = all_options(repair, [s["text"] for s in gen_test])
+    o_gen_train = all_options(repair, [s["text"] for s in gen_train])
     o_ntrex = all_options(repair, ntrex)
     order = ["trigram", "broad"]
     t_spun, t_clean = Table(o_spun_train, spun_train, order), Table(o_train_clean, None, order)
@@ -273,29 +281,89 @@ def main(argv: list[str] | None = None) -> int:
                          "generator synonym damage (Moby + WordNet candidates)": exact(r, o_gen, gen_test),
                          "clean UN 2023-2024": exact(r, o_test_clean, None),
                          "clean NTREX (final check)": exact(r, o_ntrex, None)}}
+    systems["learned decision"] = learned(args, judges, (o_spun_train, spun_train), (o_gen_train, gen_train),
+                                          o_train_clean, {
+        "spinner (WordNet substitutes, Moby candidates)": (o_spun_test, spun_test),
+        "generator synonym damage (Moby + WordNet candidates)": (o_gen, gen_test),
+        "clean UN 2023-2024": (o_test_clean, None), "clean NTREX (final check)": (o_ntrex, None)})
     zero = {"edits": 0, "changed_share": 0.0}
     systems["leave-alone"]["held_out"] = {
         "spinner (WordNet substitutes, Moby candidates)": {**zero, "sentences": len(spun_test), "recall": 0.0},
         "generator synonym damage (Moby + WordNet candidates)": {**zero, "sentences": len(gen_test), "recall": 0.0},
         "clean UN 2023-2024": {**zero, "sentences": len(test_clean)},
         "clean NTREX (final check)": {**zero, "sentences": len(ntrex)}}
-    # examples of the agreeing system's edits on held-out clean text (all of them are harm)
-    both = SynonymRepair(judges, margins=systems["both agreeing"]["margins"], max_candidates=args.max_candidates)
-    harm = [f"{o.old} -> {o.new}" for opts in o_test_clean + o_ntrex for o in both.choose(opts)]
-    rights = [f"{o.old} -> {o.new}" for opts, it in zip(o_spun_test, spun_test) for o in both.choose(opts)
+    # examples of the stage's edits (the learned decision) on held-out text; on clean text all are harm
+    stage_rule = SynonymRepair(judges, decision=systems["learned decision"].pop("_decision"),
+                               max_candidates=args.max_candidates)
+    harm = [f"{o.old} -> {o.new}" for opts in o_test_clean + o_ntrex for o in stage_rule.choose(opts)]
+    rights = [f"{o.old} -> {o.new}" for opts, it in zip(o_spun_test, spun_test) for o in stage_rule.choose(opts)
               if o.start == it["start"] and o.new.lower() == it["right"].lower()]
+    wrongs = [f"{o.old} -> {o.new}" for opts, it in zip(o_spun_test, spun_test) for o in stage_rule.choose(opts)
+              if not (o.start == it["start"] and o.new.lower() == it["right"].lower())]
+    real = real_articles(shared, judges, {
+        "both agreeing": SynonymRepair(judges, margins=systems["both agreeing"]["margins"],
+                                       max_candidates=args.max_candidates),
+        "learned decision": stage_rule})
     result = {"command": "python benchmarks/synonyms.py " + " ".join(argv or sys.argv[1:]),
               "n": args.n, "seed": args.seed, "max_candidates": args.max_candidates,
               "targets": {"recall": 0.25, "precision": MIN_PRECISION, "clean_changed": MAX_CLEAN},
-              "sets": {"spun_train": len(spun_train), "clean_train": len(train_clean), "spun_test": len(spun_test),
+              "sets": {"spun_train": len(spun_train), "generator_train": len(gen_train),
+                       "clean_train": len(train_clean), "spun_test": len(spun_test),
                        "generator_test": len(gen_test), "clean_test": len(test_clean), "ntrex": len(ntrex)},
-              "systems": systems, "examples": {"clean_changes": harm[:40], "right_repairs": rights[:40]},
+              "systems": systems, "real_articles": real,
+              "examples": {"clean_changes": harm[:40], "right_repairs": rights[:40],
+                                                    "wrong_repairs": wrongs[:40]},
               "seconds": round(time.perf_counter() - t_start, 1)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     args.out.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
     print(markdown(result))
     return 0
+
+
+def learned(args, judges, spun_train, gen_train, clean_train, held_out: dict) -> dict:
+    """Fit the learned decision on the training side and report it like the margin systems."""
+    from unmangle.training.synonym_decision import ScoredSet, fit_decision
+
+    spinner = ScoredSet("spinner, training side", *spun_train)
+    decision = fit_decision(
+        [spinner, ScoredSet("generator, training side", *gen_train)],
+        [ScoredSet("clean, training side", clean_train)], judges, threshold_set=spinner.name,
+        min_precision=MIN_PRECISION, max_clean=MAX_CLEAN, provenance={
+            "fitted_by": f"python benchmarks/synonyms.py --n {args.n} --seed {args.seed}",
+            "training_side": "UN General Debate 2022 (spinner: WordNet substitutes, Moby candidates; corruption "
+                             "generator's synonym family) and clean UN 2022 + the last 200 MLQE-PE train "
+                             "post-edits per pair"})
+    if args.write_decision:
+        path = ROOT / "src" / "unmangle" / "data" / DECISION_FILE
+        decision.save(path)
+        print(f"wrote {path}", file=sys.stderr)
+    r = SynonymRepair(judges, decision=decision, max_candidates=args.max_candidates)
+    return {"_decision": decision, "require": [j.name for j in judges], "margins": None,
+            "threshold": decision.threshold,
+            "meets_targets_on_training_side": decision.provenance["meets_rule"],
+            "training_side": {"spinner": exact(r, *spun_train), "generator": exact(r, *gen_train),
+                              "clean": exact(r, clean_train, None)},
+            "held_out": {name: exact(r, opts, items) for name, (opts, items) in held_out.items()}}
+
+
+def real_articles(shared: Path, judges, rules: dict[str, SynonymRepair]) -> dict:
+    """Every edit each rule makes on the gold article texts of the 91 AEB news pages (real, edited
+    news nobody mangled: each edit is harm). Evaluation data, used only for this final check."""
+    from unmangle.textspans import sentences as split
+
+    with gzip.open(shared / "corpus" / "aeb_news_pages" / "dev.jsonl.gz", "rt") as fh:
+        articles = [json.loads(line)["article"] for line in fh]
+    words = sum(len(a.split()) for a in articles)
+    out = {}
+    for name, rule in rules.items():
+        per_article = [[f"{o.old} -> {o.new}" for sent in split(a) for o in rule.decide(sent.text)]
+                       for a in articles]
+        edits = [e for found in per_article for e in found]
+        changed = sum(bool(found) for found in per_article)
+        out[name] = {"articles": len(articles), "articles_changed": changed, "edits": len(edits),
+                     "edits_per_10k_words": round(1e4 * len(edits) / words, 2), "examples": edits[:20]}
+    return out
 
 
 def _pct(x) -> str:
@@ -316,13 +384,23 @@ def markdown(res: dict) -> str:
         h = s["held_out"]
         m = s.get("margins")
         ms = "—" if not m else ", ".join(f"{j} {m[j]:g}/{m[j + '_context']:g}" for j in s["require"])
+        if "threshold" in s:
+            ms = f"learned, score ≥ {s['threshold']:g}"
         sp, gen = h[sets[0]], h[sets[1]]
         lines.append(f"| {name} | {ms} | {_pct(sp.get('recall'))} | {_pct(sp.get('precision'))} | "
                      f"{_pct(gen.get('recall'))} | {_pct(gen.get('precision'))} | "
                      f"{_pct(h[sets[2]]['changed_share'])} | {_pct(h[sets[3]]['changed_share'])} |")
+    real = res.get("real_articles", {})
+    if real:
+        lines += ["", "Final check on real news nobody mangled (the gold texts of the 91 AEB pages; every edit is harm):", "",
+                  "| system | articles changed | edits | edits / 10k words | edits |", "|---|---|---|---|---|"]
+        lines += [f"| {name} | {r['articles_changed']} of {r['articles']} | {r['edits']} | {r['edits_per_10k_words']} | "
+                  f"{', '.join(r['examples']) or '—'} |" for name, r in real.items()]
     lines += ["", f"Sets: {res['sets']}.", "",
-              "Right repairs (both agreeing, held-out spinner): " + ", ".join(res["examples"]["right_repairs"][:20]),
-              "", "Changes to clean held-out text (both agreeing): " + (
+              "Right repairs (learned decision, held-out spinner): " + ", ".join(res["examples"]["right_repairs"][:20]),
+              "", "Wrong edits (learned decision, held-out spinner): " + (
+                  ", ".join(res["examples"].get("wrong_repairs", [])[:20]) or "none"),
+              "", "Changes to clean held-out text (learned decision): " + (
                   ", ".join(res["examples"]["clean_changes"][:20]) or "none"), ""]
     return "\n".join(lines)
 

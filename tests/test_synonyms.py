@@ -127,3 +127,82 @@ def test_generator_default_unchanged_and_thesaurus_option_draws_from_it():
     assert found >= 5
     with pytest.raises(ValueError):
         CorruptionConfig(thesaurus_share=1.5)
+
+
+def _fake_world(monkeypatch):
+    """Two fake judges and a thesaurus where "slew" hides "killed" and "huge" is fine as it is."""
+    import unmangle.synonyms as syn
+
+    table = {"slew": ["killed", "struck"], "huge": ["large", "vast"], "storm": ["tempest"]}
+    monkeypatch.setattr(syn, "reverse_candidates", lambda word, sources=3: table.get(word.lower(), []))
+    bonus = {"killed": 8.0, "struck": 1.0, "large": 0.5, "vast": -1.0, "tempest": -2.0}
+    return [FakeJudge("trigram", bonus), FakeJudge("broad", {**bonus, "struck": -1.0})]
+
+
+def _scored(repair, texts, right=None):
+    from unmangle.training.synonym_decision import ScoredSet
+
+    opts = [repair.options(t, prefilter=False) for t in texts]
+    items = None if right is None else [{"start": t.index(old), "right": new} for t, (old, new) in zip(texts, right)]
+    return opts, items, ScoredSet
+
+
+def test_a_fitted_decision_takes_the_right_word_and_leaves_clean_text(monkeypatch, tmp_path):
+    from unmangle.synonyms import SynonymDecision
+    from unmangle.training.synonym_decision import fit_decision, outcome
+
+    judges = _fake_world(monkeypatch)
+    repair = SynonymRepair(judges)
+    damaged = [f"The soldiers slew {n} men near the huge storm." for n in range(2, 30)]
+    clean = [f"A huge storm hit {n} towns on the coast." for n in range(2, 30)]
+    opts, items, ScoredSet = _scored(repair, damaged, [("slew", "killed")] * len(damaged))
+    spun = ScoredSet("spun", opts, items)
+    clean_set = ScoredSet("clean", _scored(repair, clean)[0])
+    decision = fit_decision([spun], [clean_set], judges, min_precision=0.85, max_clean=0.0)
+    assert outcome(decision, spun)["right"] == len(damaged)
+    assert outcome(decision, spun)["precision"] == 1.0
+    assert outcome(decision, clean_set)["edits"] == 0
+    chosen = SynonymRepair(judges, decision=decision).decide("Rebels slew 3 guards.")
+    assert [(o.old, o.new) for o in chosen] == [("slew", "killed")]
+    # the file round-trips and says where it came from
+    path = tmp_path / "decision.json"
+    decision.save(path)
+    again = SynonymDecision.load(path)
+    assert again == decision and again.provenance["meets_rule"] is True
+
+
+def test_decision_files_that_cannot_be_read_name_the_file(tmp_path):
+    import json
+
+    from unmangle.synonyms import DecisionFormatError, SynonymDecision
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(DecisionFormatError, match="bad.json: line 1"):
+        SynonymDecision.load(bad)
+    shipped = SynonymDecision.load().to_dict()
+    shipped["features"] = shipped["features"][:-1]
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(shipped), encoding="utf-8")
+    with pytest.raises(DecisionFormatError, match="other.json: its features"):
+        SynonymDecision.load(other)
+    with pytest.raises(FileNotFoundError, match="missing.json"):
+        SynonymDecision.load(tmp_path / "missing.json")
+
+
+def test_the_shipped_decision_reads_both_judges_and_names_its_training_side():
+    from unmangle.synonyms import SynonymDecision, feature_names
+
+    decision = SynonymDecision.load()
+    assert decision.judges == ("trigram", "broad")
+    assert len(decision.weights) == len(feature_names(decision.judges))
+    assert "2022" in decision.provenance["training_side"] and "NTREX" not in decision.provenance["training_side"]
+
+
+def test_an_opt_in_stage_that_cannot_run_is_an_error_not_a_silent_skip():
+    from unmangle import Repairer
+
+    with pytest.raises(ValueError, match="fast=True"):
+        Repairer(fast=True, enable=["synonyms"])
+    with pytest.raises(ValueError, match="needs a model folder"):
+        Repairer(model=None, enable=["synonyms"])

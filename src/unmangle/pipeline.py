@@ -115,6 +115,10 @@ class Repairer:
         unknown = (set(settings.disable) | set(settings.enable)) - known
         if unknown:
             raise ValueError(f"unknown stage(s) {sorted(unknown)}; stages are {', '.join(s.name for s in specs)}")
+        wanted = [s for s in specs if s.name in settings.enable and s.name not in settings.disable]
+        if settings.fast and any(s.needs_model for s in wanted):
+            raise ValueError(f"stage(s) {[s.name for s in wanted if s.needs_model]} need the model folder, "
+                             "which fast=True leaves out")
         chosen = [s for s in specs if (s.default or s.name in settings.enable) and s.name not in settings.disable
                   and not (settings.fast and s.needs_model)]
         if any(s.needs_model for s in chosen):
@@ -124,10 +128,16 @@ class Repairer:
         stages = []
         for spec in chosen:
             if spec.needs_model and self.folder is None:
+                if spec.name in settings.enable:
+                    raise ValueError(f"stage {spec.name!r} needs a model folder, and none is in use (model=None "
+                                     "or none bundled)")
                 continue
             stage = spec.build(settings, self.folder)
             if stage is not None:
                 stages.append(as_stage(stage))
+            elif spec.name in settings.enable:
+                raise ValueError(f"stage {spec.name!r} cannot be built from the model folder "
+                                 f"{getattr(self.folder, 'path', self.folder)} (it needs an n-gram model, ngram.npz)")
         return stages
 
     @property

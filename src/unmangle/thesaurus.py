@@ -119,6 +119,24 @@ class ThesaurusIndex:
         return [self.vocab[c] for c, s in zip(cands.tolist(), bits.tolist()) if s & sources]
 
 
+    def entry_sizes(self, sources: int = MOBY | WORDNET) -> np.ndarray:
+        """For each vocabulary word, how many words its own entries list (counted from the
+        reverse pairs: ``h`` lists ``w`` once for every pair ``(w, h)``)."""
+        key = f"_entry_sizes_{sources}"
+        sizes = self.__dict__.get(key)
+        if sizes is None:
+            picked = (self.sources & sources) > 0
+            sizes = np.bincount(self.candidates[picked], minlength=len(self.vocab))
+            self.__dict__[key] = sizes
+        return sizes
+
+    def entry_size(self, word: str, sources: int = MOBY | WORDNET) -> int:
+        """How many words a thesaurus entry for ``word`` (lower-case) lists; 0 when it has none.
+        A spinner picks one of them, so a short entry makes each of its words a likelier pick."""
+        i = self.index.get(word)
+        return 0 if i is None else int(self.entry_sizes(sources)[i])
+
+
 _INDEX: ThesaurusIndex | None = None
 _LOCK = threading.Lock()
 

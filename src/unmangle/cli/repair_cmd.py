@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     text = read_input_text(path, html_in=args.html_in, keep_boilerplate=args.keep_boilerplate)
     try:
         repairer = Repairer(**repairer_kwargs(args))
-    except (LexiconError, ModelFolderError, OSError) as exc:
+    except (LexiconError, ModelFolderError, OSError, ValueError) as exc:  # ValueError: settings that cannot run
         raise CLIError(str(exc)) from None
     from ..streaming import STREAM_CHARS, repair_in_blocks
 

@@ -6,13 +6,20 @@ import argparse
 
 
 def add_repairer_options(p: argparse.ArgumentParser) -> None:
-    """Add ``--disable``, ``--lexicon``, ``--fast``, ``--model``, ``--min-evidence``, ``--precision``."""
+    """Add ``--disable``, ``--enable``, ``--lexicon``, ``--fast``, ``--model``, ``--min-evidence``,
+    ``--precision``."""
     from ..model_folder import PRECISIONS
     from ..pipeline import DEFAULT_ORDER
+    from ..stages.base import stage_specs
 
+    opt_in = {s.name: s.summary for s in stage_specs() if not s.default}
     p.add_argument("--disable", action="append", default=[], metavar="STAGE",
                    choices=list(DEFAULT_ORDER),
                    help=f"switch a stage off; repeatable. Stages: {', '.join(DEFAULT_ORDER)}")
+    p.add_argument("--enable", action="append", default=[], metavar="STAGE", choices=list(opt_in),
+                   help="switch an opt-in stage on (it needs the model folder's n-gram model, so not "
+                   "with --fast); repeatable. Opt-in stages: "
+                   + "; ".join(f"{name} ({summary})" for name, summary in opt_in.items()))
     p.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                    help="add a lexicon file (TSV or YAML, see the README); repeatable")
     p.add_argument("--fast", action="store_true",
@@ -34,6 +41,7 @@ def add_repairer_options(p: argparse.ArgumentParser) -> None:
 
 def repairer_kwargs(args: argparse.Namespace) -> dict:
     """The ``Repairer(...)`` keyword arguments the options above ask for."""
-    return {"disable": list(args.disable), "lexicons": list(args.lexicon), "fast": args.fast,
+    return {"disable": list(args.disable), "enable": list(args.enable), "lexicons": list(args.lexicon),
+            "fast": args.fast,
             "model": args.model or "default", "min_evidence": args.threshold,
             "precision": args.precision}

@@ -2,7 +2,9 @@
 
 Opt-in (``Repairer(enable=["synonyms"])``): measured below its targets (benchmarks/results/synonyms.md).
 It needs the trigram model of a model folder (``ngram.npz``) beside the broad model that
-pocketsphinx ships; both load on first use.
+pocketsphinx ships; both load on first use. It decides with the learned decision shipped in the
+package (:class:`unmangle.synonyms.SynonymDecision`); ``margins=`` selects the per-judge margins
+rule instead.
 """
 
 from __future__ import annotations
@@ -13,18 +15,21 @@ from ..edits import Edit
 from ..judges.base import LanguageJudge
 from ..judges.broad import default_broad_judge
 from ..judges.trigram import TrigramJudge
-from ..synonyms import SynonymRepair
+from ..synonyms import SynonymDecision, SynonymRepair
 from ..textspans import sentences
 from .base import BaseStage, StageSpec, register
 
 
 class SynonymsStage(BaseStage):
-    """Proposes ``word -> synonym`` edits both judges prefer by their margins."""
+    """Proposes ``word -> synonym`` edits that the learned decision (or both judges' margins) accept."""
 
     name = "synonyms"
 
     def __init__(self, ngram_path: str | Path | None = None, *, judges: list[LanguageJudge] | None = None,
-                 margins: dict[str, float] | None = None, max_candidates: int | None = 80) -> None:
+                 margins: dict[str, float] | None = None, max_candidates: int | None = 80,
+                 decision: SynonymDecision | str | Path | None = "shipped") -> None:
+        """``decision``: the learned decision (``"shipped"``: the package's; a path: that file;
+        None: the margins rule). Giving ``margins`` selects the margins rule."""
         if judges is None:
             if ngram_path is None:
                 from ..resources import bundled_model_dir
@@ -37,7 +42,13 @@ class SynonymsStage(BaseStage):
             # the trigram judge first: it scores all options in one vectorised pass and its
             # rejections spare the broad judge most of its look-ups
             judges = [TrigramJudge(path=ngram_path), default_broad_judge()]
-        self.repair = SynonymRepair(judges, margins=margins, max_candidates=max_candidates)
+        if margins is not None or decision is None:
+            chosen = None
+        elif isinstance(decision, SynonymDecision):
+            chosen = decision
+        else:
+            chosen = SynonymDecision.load(None if decision == "shipped" else decision)
+        self.repair = SynonymRepair(judges, margins=margins, max_candidates=max_candidates, decision=chosen)
 
     def propose(self, text: str) -> list[Edit]:
         edits = []
@@ -45,7 +56,8 @@ class SynonymsStage(BaseStage):
             for opt in self.repair.decide(sent.text):
                 evidence = ", ".join(f"{n} {g:+.1f}" for n, g in opt.gains)
                 edits.append(Edit(sent.start + opt.start, sent.start + opt.end, opt.old, opt.new,
-                                  self.name, f"thesaurus synonym preferred in context ({evidence} nats)",
+                                  self.name, f"thesaurus synonym preferred in context ({evidence} nats"
+                                  + (f"; decision score {self.repair.score(opt):+.1f})" if self.repair.decision else ")"),
                                   self.repair.confidence(opt)))
         return edits
 
@@ -57,4 +69,4 @@ def build_synonyms_stage(settings, folder) -> SynonymsStage | None:
 
 
 SPEC = register(StageSpec("synonyms", order=47, build=build_synonyms_stage, needs_model=True, default=False,
-                          summary="single-word spinner synonyms undone, both language models agreeing"))
+                          summary="single-word spinner synonyms undone: thesaurus candidates, both language models, a learned decision"))
