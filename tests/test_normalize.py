@@ -148,3 +148,13 @@ def test_around_limits_the_lines_looked_at(stage):
     # the line holding the offset, and the one holding the character before it (here the first)
     assert apply_edits(text, stage.propose(text, around=[join])) == "first line,\nsecond line,\nthird line ,"
     assert apply_edits(text, stage.propose(text, around=[join + 3])) == "first line ,\nsecond line,\nthird line ,"
+
+
+def test_a_list_of_label_value_lines_keeps_its_spaced_colons():
+    stage = NormalizeStage()
+    table = "Tickets\n\nVIP : 60,000₩\nR : 50,000₩\nS : 40,000₩\n\nInquiry"
+    assert stage.propose(table) == []
+    # one such line alone, or a sentence beside one, is damage as usual
+    assert apply_edits("VIP : 60,000₩", stage.propose("VIP : 60,000₩")) == "VIP: 60,000₩"
+    text = "Price : 10 dollars\nThe minister said : no ."
+    assert apply_edits(text, stage.propose(text)) == "Price: 10 dollars\nThe minister said: no."

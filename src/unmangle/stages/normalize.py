@@ -102,6 +102,33 @@ def _delete_group(group: str) -> _Fix:
 _SPACED_ELLIPSIS_REST = re.compile(_SP + r"*\." + _SP + r"*\.")
 
 
+#: A "label : value" line ("VIP : 60,000₩"): a short label, a colon spaced on both sides, a value.
+_LABEL_LINE = re.compile(r"[^\S\n]*[^\s:][^:\n]{0,40}? : \S[^\n]*")
+_LABEL_WORDS = 3
+
+
+def _label_line(line: str) -> bool:
+    """A short label, " : ", a value, and no sentence end (a sentence is not a table row)."""
+    return (bool(_LABEL_LINE.fullmatch(line)) and not line.rstrip().endswith((".", "!", "?"))
+            and len(line.split(" : ", 1)[0].split()) <= _LABEL_WORDS)
+
+
+def _in_spaced_colon_table(text: str, pos: int) -> bool:
+    """Whether ``pos`` is on a "label : value" line next to another one: a price list or a
+    fact box laid out with spaced colons on purpose ("VIP : 60,000₩" / "R : 50,000₩")."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    if not _label_line(text[start:end]):
+        return False
+    prev_start = text.rfind("\n", 0, max(0, start - 1)) + 1
+    neighbours = [text[prev_start:start - 1]] if start > 0 else []
+    if end < len(text):
+        next_end = text.find("\n", end + 1)
+        neighbours.append(text[end + 1:len(text) if next_end < 0 else next_end])
+    return any(_label_line(line) for line in neighbours)
+
+
 def _space_before_punct(text: str, m: re.Match) -> tuple[int, int, str] | None:
     punct = m.group("p")
     before = text[m.start() - 1]
@@ -109,6 +136,8 @@ def _space_before_punct(text: str, m: re.Match) -> tuple[int, int, str] | None:
         after = text[m.end("p"):m.end("p") + 1]
         if not before.isalpha() or (after and not after.isspace()):
             return None  # "10 : 30", "3 : 1" are ratios/times, " :)" a smiley, not damage
+        if punct == ":" and _in_spaced_colon_table(text, m.start("sp")):
+            return None  # a list of "label : value" lines is a layout
     if punct == ".":
         # a spaced ellipsis ". . ." is a style, not damage; two stops (". .") are damage: the
         # first joins its word here, the stray second goes in the next round
