@@ -208,6 +208,26 @@ def choose_margins(require, spun: Table, clean: Table) -> tuple[dict, dict]:
     return best, {"meets_targets_on_training_side": bool(best_key[0])}
 
 
+def ceiling(per_sentence: list[list], items: list[dict], rank_keys: dict) -> dict:
+    """Where recall is lost: the share of damaged sentences whose right word is among the options
+    at all, and the share where it is also the best option at its word by each ranking key."""
+    n = len(items)
+    present = 0
+    top = {name: 0 for name in rank_keys}
+    for opts, it in zip(per_sentence, items):
+        at = [o for o in opts if o.start == it["start"]]
+        right = [o for o in at if o.new.lower() == it["right"].lower()]
+        if not right:
+            continue
+        present += 1
+        for name, key in rank_keys.items():
+            scores = key(at)
+            best = max(range(len(at)), key=scores.__getitem__)
+            top[name] += at[best] is right[0]
+    return {"sentences": n, "right_word_among_candidates": present / n if n else 0.0,
+            **{f"right_word_ranked_first_by_{name}": v / n if n else 0.0 for name, v in top.items()}}
+
+
 def exact(repair: SynonymRepair, per_sentence: list[list], items: list[dict] | None) -> dict:
     """Metrics with the stage's own decision rule (best per word, no two neighbours)."""
     right = edits = changed = 0
@@ -300,6 +320,13 @@ def main(argv: list[str] | None = None) -> int:
               if o.start == it["start"] and o.new.lower() == it["right"].lower()]
     wrongs = [f"{o.old} -> {o.new}" for opts, it in zip(o_spun_test, spun_test) for o in stage_rule.choose(opts)
               if not (o.start == it["start"] and o.new.lower() == it["right"].lower())]
+    decision = stage_rule.decision
+    keys = {"trigram gain": lambda at: [o.gain("trigram") for o in at],
+            "broad gain": lambda at: [o.gain("broad") for o in at],
+            "learned decision": lambda at: decision.scores(at).tolist()}
+    limits = {"spinner, training side": ceiling(o_spun_train, spun_train, keys),
+              "spinner, held out": ceiling(o_spun_test, spun_test, keys),
+              "generator, held out": ceiling(o_gen, gen_test, keys)}
     real = real_articles(shared, judges, {
         "both agreeing": SynonymRepair(judges, margins=systems["both agreeing"]["margins"],
                                        max_candidates=args.max_candidates),
@@ -310,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
               "sets": {"spun_train": len(spun_train), "generator_train": len(gen_train),
                        "clean_train": len(train_clean), "spun_test": len(spun_test),
                        "generator_test": len(gen_test), "clean_test": len(test_clean), "ntrex": len(ntrex)},
-              "systems": systems, "real_articles": real,
+              "systems": systems, "real_articles": real, "ceiling": limits,
               "examples": {"clean_changes": harm[:40], "right_repairs": rights[:40],
                                                     "wrong_repairs": wrongs[:40]},
               "seconds": round(time.perf_counter() - t_start, 1)}
@@ -396,6 +423,14 @@ def markdown(res: dict) -> str:
                   "| system | articles changed | edits | edits / 10k words | edits |", "|---|---|---|---|---|"]
         lines += [f"| {name} | {r['articles_changed']} of {r['articles']} | {r['edits']} | {r['edits_per_10k_words']} | "
                   f"{', '.join(r['examples']) or '—'} |" for name, r in real.items()]
+    limits = res.get("ceiling", {})
+    if limits:
+        keys = [k for k in next(iter(limits.values())) if k.startswith("right_word")]
+        lines += ["", "Where recall is lost (share of damaged sentences; 'ranked first': the right word is the best "
+                  "option at its word, before any threshold):", "",
+                  "| set | " + " | ".join(k.replace("right_word_", "").replace("_", " ") for k in keys) + " |",
+                  "|---|" + "---|" * len(keys)]
+        lines += [f"| {name} | " + " | ".join(_pct(v[k]) for k in keys) + " |" for name, v in limits.items()]
     lines += ["", f"Sets: {res['sets']}.", "",
               "Right repairs (learned decision, held-out spinner): " + ", ".join(res["examples"]["right_repairs"][:20]),
               "", "Wrong edits (learned decision, held-out spinner): " + (

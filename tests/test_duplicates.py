@@ -163,9 +163,29 @@ def test_a_refrain_is_not_a_truncated_copy_of_a_fuller_sentence(stage):
             "Our history teaches patience, and our hopes teach courage. "
             f"To build unity in our diversity, let us work for one another the way our parents did.")
     assert stage.propose(text) == []
-    # said once, the short sentence next to its fuller version is a cut-off copy
-    once = text.replace(f" {refrain}\n\n", "\n\n", 1)
-    assert [e.reason.split(" (")[0] for e in stage.propose(once)] == ["truncated copy of a later, fuller sentence"]
+
+
+def test_a_sentence_taking_up_one_point_of_a_longer_one_stays(stage):
+    # a point of an enumeration resumed as a sentence of its own
+    listed = ("We should keep two points in mind: first, the peace we build must have a direction; and, "
+              "secondly, peace is not made only by those who sign the agreements.")
+    resumed = "Furthermore, peace is not made only by those who sign the agreements."
+    assert stage.propose(f"{listed}\n\nThe accords signed so far express basic agreements.\n\n{resumed}") == []
+    # a point said, then said again with a lead-in
+    said = "Closer cooperation should be extended to the regional organizations of Africa."
+    again = "That is why I dare to say that closer cooperation should be extended to the regional organizations of Africa."
+    assert stage.propose(f"{said} We already work well together.\n\n{again}") == []
+    # in a paragraph copied whole, a sentence whose break the first copy lost is still a copy
+    first = ("The talks began on Monday in the capital of the region. The envoys met in the old palace "
+             "which I already mentioned It happened a day after a settlement had been reached under "
+             "strong guarantees, which the opposition simply ignored.")
+    copy = ("The talks began on Monday in the capital of the region. The envoys met in the old palace "
+            "which I already mentioned. It happened a day after a settlement agreement had been reached "
+            "under strong guarantees, which the opposition simply ignored.")
+    assert [e.old.strip() for e in stage.propose(f"{first}\n\n{copy}")] == [copy]
+    # a spun copy of about the same length is still a copy
+    spun = "Furthermore, peace is not created only by those who sign the agreements."
+    assert stage.propose(f"{resumed} {spun}")
 
 
 def test_an_announced_restatement_stays(stage):

@@ -395,6 +395,7 @@ class DuplicatesStage(BaseStage):
             return None
 
         shape = _Shapes(text, units, para_sentences)
+        shape.copies = set(sims)
         at_end = shape.end_block(previous, n_paras)
         removed: dict[int, tuple[str, float]] = {}
         for later in sorted(previous):
@@ -408,10 +409,12 @@ class DuplicatesStage(BaseStage):
                 a, b = units[kept], units[later]
                 # the exact similarity only where it decides or is reported: most copies stay
                 if b.n_words <= self.length_ratio * a.n_words:
-                    decided = later in at_end or shape.looks_like_damage(later, before)
+                    decided = ((later in at_end or shape.looks_like_damage(later, before))
+                               and not shape.echo(later, before))
                 else:
                     decided = (kept not in removed and shape.looks_like_damage(kept, later)
-                               and not shape.said_again(kept, later, place[later][0]))
+                               and not shape.said_again(kept, later, place[later][0])
+                               and not shape.echo(kept, later))
                 if not decided:
                     break
                 alike = copy_before(later, before)
@@ -493,6 +496,10 @@ _WALK_BACK = 8
 #: a spun connective, so it does not count.)
 _LEAD_IN_WORDS = 4
 _LEAD_IN_END = re.compile(r"\s*[:—–]")
+#: A full sentence with fewer than this share of a longer similar sentence's words takes up one
+#: of its points (see :meth:`_Shapes.echo`).
+_ECHO_SHARE = 0.5
+_FULL_STOP_END = re.compile(r"[.!?][\"'”’)\]»]*$")
 #: A line without closing punctuation up to this long reads as a heading or refrain; a longer one
 #: is a sentence cut off (as spun copies often are).
 _HEADING_WORDS = 15
@@ -529,6 +536,8 @@ class _Shapes:
         self.position = {uid: k for row in para_sentences.values() for k, (_, _, uid) in enumerate(row)
                          if uid >= 0}
         self._social_paragraphs: dict[int, bool] = {}
+        #: units with a near-copy somewhere (set by the caller once the pairs are judged)
+        self.copies: set[int] = set()
 
     def _unit_text(self, uid: int) -> str:
         u = self.units[uid]
@@ -581,6 +590,33 @@ class _Shapes:
             return False
         return (words[extra].group().lower() == said[0]
                 and bool(_LEAD_IN_END.match(unit, words[extra - 1].end())))
+
+    def echo(self, uid: int, other: int) -> bool:
+        """Whether ``uid``, a full sentence, takes up one point of a longer sentence ``other``
+        ("… and, secondly, peace is not made only by those who sign the agreements." / later:
+        "Furthermore, peace is not made only by those who sign the agreements."): it has less
+        than half of ``other``'s words, or ``other`` ends with it. A speaker resuming a point; a
+        copy made by damage is about as long as its original (a spun copy) or cut off at its end
+        (no closing full stop, or an ellipsis: a teaser)."""
+        unit = self._unit_text(uid).rstrip()
+        if not _FULL_STOP_END.search(unit) or unit.endswith(("…", "...")) or self.teaser(uid, other):
+            return False
+        if self._copied_paragraph(uid):
+            return False  # one sentence of a paragraph copied whole (its breaks lost in one copy)
+        if self.units[uid].n_words < _ECHO_SHARE * self.units[other].n_words:
+            return True
+        # the longer sentence ends with this one, its first word aside ("That is why I dare to say
+        # that increased cooperation should …" after "Increased cooperation should …"): a cut-off
+        # copy keeps a sentence's start, not its end
+        short = _WORD.findall(unit.lower())[1:]
+        longer = _WORD.findall(self._unit_text(other).lower())
+        return len(longer) > len(short) + 1 and longer[-len(short):] == short
+
+    def _copied_paragraph(self, uid: int) -> bool:
+        """Whether most sentences of ``uid``'s paragraph (two at least) have copies elsewhere."""
+        units = [u for _, _, u in self.para_sentences[self.units[uid].para] if u >= 0]
+        copied = sum(u in self.copies for u in units)
+        return copied >= 2 and 2 * copied >= len(units)
 
     def said_again(self, uid: int, other: int, members: list[int]) -> bool:
         """Whether ``uid``, shorter than its copy ``other``, is said word for word elsewhere in the
