@@ -259,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suites", default=",".join(SUITES),
                         help=f"comma-separated suites to run (default: {','.join(SUITES)})")
     parser.add_argument("--systems", default="identity,fast",
-                        help="comma-separated systems: identity, fast, full (default: identity,fast)")
+                        help="comma-separated systems: identity, fast, full; full+STAGE adds an opt-in "
+                        "stage (full+synonyms) (default: identity,fast)")
     parser.add_argument("--model", action="append", default=[], metavar="DIR",
                         help="also run a system using this model folder (repeatable)")
     parser.add_argument("--limit", type=int,

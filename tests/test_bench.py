@@ -112,6 +112,20 @@ def test_standard_systems_build():
         build_system("slow")
 
 
+def test_a_standard_system_with_an_opt_in_stage():
+    from unmangle.resources import bundled_model_dir
+
+    if bundled_model_dir() is None:
+        pytest.skip("no bundled model folder")
+    system = build_system("full+synonyms")
+    assert system.name == "full+synonyms" and "synonyms" in system.info["stages"]
+    assert "enable=['synonyms']" in system.description
+    with pytest.raises(ValueError, match="only fast and full"):
+        build_system("identity+synonyms")
+    with pytest.raises(ValueError, match="fast=True"):
+        build_system("fast+synonyms")
+
+
 def write_pairs(path: Path, lines: list[str]) -> Path:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

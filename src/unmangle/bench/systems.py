@@ -110,20 +110,32 @@ def as_system(name: str, obj: Any) -> System:
                     "list[str] or a Repairer")
 
 
+def split_system_name(name: str) -> tuple[str, list[str]]:
+    """``"full+synonyms+names"`` -> ``("full", ["synonyms", "names"])``: a standard system with
+    opt-in stages switched on."""
+    base, *extra = name.split("+")
+    return base, [e for e in extra if e]
+
+
 def build_system(name: str) -> System:
-    """A standard system by name: ``identity``, ``fast``, ``full`` or ``model:DIR``."""
+    """A standard system by name: ``identity``, ``fast``, ``full`` or ``model:DIR``; ``full+STAGE``
+    (or ``fast+STAGE``) adds opt-in stages (``full+synonyms``)."""
     if name == "identity":
         return System("identity", _identity, "leave it alone: output = input", {"stages": []},
                       report_speed=False)
     from ..pipeline import Repairer
 
     started = time.perf_counter()
-    if name == "fast":
-        repairer = Repairer(fast=True)
-        desc = "deterministic stages: Repairer(fast=True)"
-    elif name == "full":
-        repairer = Repairer()
-        desc = "full pipeline: Repairer()"
+    base, enable = split_system_name(name)
+    if enable and base not in ("fast", "full"):
+        raise ValueError(f"system {name!r}: only fast and full take opt-in stages (fast+STAGE, full+STAGE)")
+    if base == "fast":
+        repairer = Repairer(fast=True, enable=enable)
+        desc = "deterministic stages: Repairer(fast=True)" if not enable else \
+            f"Repairer(fast=True, enable={enable!r})"
+    elif base == "full":
+        repairer = Repairer(enable=enable)
+        desc = "full pipeline: Repairer()" if not enable else f"full pipeline with opt-in stages: Repairer(enable={enable!r})"
     elif name.startswith("model:"):
         folder = Path(name.split(":", 1)[1])
         repairer = Repairer(model=folder)
@@ -132,7 +144,7 @@ def build_system(name: str) -> System:
         raise ValueError(f"unknown system {name!r}: choose from {', '.join(STANDARD_SYSTEMS)} "
                          "or model:DIR")
     system = from_repairer(name, repairer, desc, time.perf_counter() - started)
-    if name == "full" and system.info.get("neural") == NEURAL_MISSING:
+    if base == "full" and system.info.get("neural") == NEURAL_MISSING:
         system.description += " (neural stage: not available, so the same stages as fast)"
     return system
 

@@ -54,8 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    "different line counts are an error")
     p.add_argument("--systems", default="identity,fast", metavar="LIST",
                    help="comma-separated systems: identity (leave alone), fast (deterministic "
-                   "stages), full (all stages, neural when a model is bundled). identity always "
-                   "runs. Default: identity,fast")
+                   "stages), full (all stages, neural when a model is bundled); full+STAGE adds an "
+                   "opt-in stage (full+synonyms, full+names). identity always runs. Default: identity,fast")
     p.add_argument("--model", action="append", default=[], metavar="DIR",
                    help="add a system using this model folder (repeatable)")
     p.add_argument("--limit", type=int, metavar="N", help="use only the first N pairs")
@@ -137,11 +137,11 @@ def _bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..bench import build_systems, plot, run_benchmark, to_markdown, write_json
-    from ..bench.systems import STANDARD_SYSTEMS
+    from ..bench.systems import STANDARD_SYSTEMS, split_system_name
     from ..model_folder import ModelFolderError
 
     names = [n.strip() for n in args.systems.split(",") if n.strip()]
-    unknown = [n for n in names if n not in STANDARD_SYSTEMS]
+    unknown = [n for n in names if split_system_name(n)[0] not in STANDARD_SYSTEMS]
     if unknown:
         raise CLIError(f"unknown system(s) {', '.join(unknown)}; choose from "
                        f"{', '.join(STANDARD_SYSTEMS)} (and --model DIR)")
