@@ -196,6 +196,15 @@ def test_an_announced_restatement_stays(stage):
     assert stage.propose(f"{said} {said.replace('economy', 'economic sphere')}")
 
 
+def test_one_content_word_for_a_different_thing_makes_a_parallel_sentence(stage):
+    energy = "Developing countries need stability and security in the world energy market."
+    food = "Developing countries need stability and security in the world food market."
+    assert stage.similarity_of(energy, food) == 0.0
+    assert stage.propose(f"{energy}\n\n{food}") == []
+    # a thesaurus synonym in its place is a spun copy
+    assert stage.similarity_of(food, food.replace("security", "safety")) > 0.8
+
+
 def test_sentence_initial_names_count_as_facts(stage):
     a = "Brazil welcomes the delegations of the countries that joined the organisation this year."
     b = "Benin welcomes the delegations of the countries that joined the organisation this year."

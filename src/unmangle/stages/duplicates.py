@@ -17,7 +17,9 @@ now", are never removed here). Finding pairs must not be quadratic on a 50 MB in
    three words) ("Shares of Alibaba fell 3%" vs
    "Shares of Tencent fell 3%" are parallel sentences, not copies), or two distant words change
    places and nothing else does (a chiasmus: "the black man … the white man" / "the white man …
-   the black man"). Spun copies keep their numbers and mostly their names.
+   the black man"), or the only difference is one content word for a different thing, one that
+   neither thesaurus lists under the other ("the world energy market" / "the world food market").
+   Spun copies keep their numbers and mostly their names, and swap words for synonyms.
 
 Sentence splitting (:func:`unmangle.textspans.sentences`) is the slow part, so steps 1-3 first run,
 vectorised, on rough pieces (the text cut at every ". ! ?" before a space and at line breaks), and
@@ -891,11 +893,16 @@ def _similarity(oa: list[str], wa: list[str], ob: list[str], wb: list[str],
     if _chiasmus(wa, wb):
         return 0.0
     matcher = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    changes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    for tag, i1, i2, j1, j2 in changes:
         # a name swapped for a name is a local substitution; a long rewritten or cut-off stretch
         # that happens to hold capitals on both sides is not
         if (tag == "replace" and i2 - i1 <= 3 and j2 - j1 <= 3
                 and _has_name(oa, i1, i2) and _has_name(ob, j1, j2)):
+            return 0.0
+    if len(changes) == 1 and changes[0][0] == "replace":
+        _, i1, i2, j1, j2 = changes[0]
+        if i2 - i1 == 1 and j2 - j1 == 1 and _different_things(wa[i1], wb[j1]):
             return 0.0
     aligned = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
     return aligned / len(short)
@@ -922,6 +929,22 @@ def _paired_words(short: list[str], long_: list[str]) -> int:
     pairs = set(zip(long_, long_[1:]))
     shared = [pair in pairs for pair in zip(short, short[1:])]
     return sum(map(bool.__or__, [False, *shared], [*shared, False]))
+
+
+def _different_things(a: str, b: str) -> bool:
+    """Whether two content words that are the only difference between two sentences name
+    different things ("the world energy market" / "the world food market"): a parallel sentence,
+    not a spun copy, since a spinner swaps a word for one its thesaurus lists. Two words are the
+    same thing when either thesaurus (Moby, WordNet) lists one under the other."""
+    if len(a) < 3 or len(b) < 3 or not (a.isalpha() and b.isalpha()):
+        return False
+    if a in _FUNCTION_WORDS or b in _FUNCTION_WORDS:
+        return False
+    from ..thesaurus import is_content_word, reverse_candidates
+
+    if not (is_content_word(a) and is_content_word(b)):
+        return False
+    return b not in reverse_candidates(a) and a not in reverse_candidates(b)
 
 
 def _has_name(words: list[str], i: int, j: int) -> bool:
