@@ -119,16 +119,20 @@ def test_stock_shingles_do_not_pair_everything_and_numbers_tell_sentences_apart(
     assert stage.propose(text) == []
 
 
-@pytest.mark.parametrize("a, b", [
+@pytest.mark.parametrize("a, b, synonym", [
     ("The index rose 3 percent in January to a record high, traders said.",
-     "The index rose 5 percent in February to a record high, traders said."),
+     "The index rose 5 percent in February to a record high, traders said.", ("traders", "dealers")),
     ("Shares of Alibaba fell sharply on Monday after the report was published in Beijing.",
-     "Shares of Tencent fell sharply on Monday after the report was published in Beijing."),
+     "Shares of Tencent fell sharply on Monday after the report was published in Beijing.", ("sharply", "a lot")),
+    # one content word for a different thing: neither thesaurus lists "food" under "energy"
+    ("Developing countries need stability and security in the world energy market.",
+     "Developing countries need stability and security in the world food market.", ("security", "safety")),
 ])
-def test_parallel_sentences_with_different_facts_stay(stage, a, b):
+def test_parallel_sentences_with_different_facts_stay(stage, a, b, synonym):
+    assert stage.similarity_of(a, b) == 0.0
     assert stage.propose(f"{a}\n\n{b}") == []
-    # the same pair with the same facts is a copy
-    assert stage.propose(f"{a}\n\n{a.replace('sharply', 'a lot')}")
+    # the same sentence with a word swapped for a synonym is a copy
+    assert stage.propose(f"{a}\n\n{a.replace(*synonym)}")
 
 
 def test_a_chiasmus_is_not_a_copy(stage):
@@ -194,15 +198,6 @@ def test_an_announced_restatement_stays(stage):
     assert stage.propose(f"{said} {again}") == []
     # a copy without the announcement is a copy
     assert stage.propose(f"{said} {said.replace('economy', 'economic sphere')}")
-
-
-def test_one_content_word_for_a_different_thing_makes_a_parallel_sentence(stage):
-    energy = "Developing countries need stability and security in the world energy market."
-    food = "Developing countries need stability and security in the world food market."
-    assert stage.similarity_of(energy, food) == 0.0
-    assert stage.propose(f"{energy}\n\n{food}") == []
-    # a thesaurus synonym in its place is a spun copy
-    assert stage.similarity_of(food, food.replace("security", "safety")) > 0.8
 
 
 def test_sentence_initial_names_count_as_facts(stage):
