@@ -65,6 +65,7 @@ class ThesaurusIndex:
         self.candidates = candidates
         self.sources = sources
         self.meta = dict(meta or {})
+        self._entry_sizes: dict[int, np.ndarray] = {}  # per source mask, counted on first use
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -118,16 +119,13 @@ class ThesaurusIndex:
         cands, bits = self.candidates[a:b], self.sources[a:b]
         return [self.vocab[c] for c, s in zip(cands.tolist(), bits.tolist()) if s & sources]
 
-
     def entry_sizes(self, sources: int = MOBY | WORDNET) -> np.ndarray:
         """For each vocabulary word, how many words its own entries list (counted from the
         reverse pairs: ``h`` lists ``w`` once for every pair ``(w, h)``)."""
-        key = f"_entry_sizes_{sources}"
-        sizes = self.__dict__.get(key)
+        sizes = self._entry_sizes.get(sources)
         if sizes is None:
             picked = (self.sources & sources) > 0
-            sizes = np.bincount(self.candidates[picked], minlength=len(self.vocab))
-            self.__dict__[key] = sizes
+            sizes = self._entry_sizes[sources] = np.bincount(self.candidates[picked], minlength=len(self.vocab))
         return sizes
 
     def entry_size(self, word: str, sources: int = MOBY | WORDNET) -> int:

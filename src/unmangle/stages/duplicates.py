@@ -540,10 +540,18 @@ class _Shapes:
         self._social_paragraphs: dict[int, bool] = {}
         #: units with a near-copy somewhere (set by the caller once the pairs are judged)
         self.copies: set[int] = set()
+        self._lowered: dict[int, list[str]] = {}
 
     def _unit_text(self, uid: int) -> str:
         u = self.units[uid]
         return self.text[u.start:u.end]
+
+    def _words(self, uid: int) -> list[str]:
+        """The unit's words, lower-cased (found once: a unit is compared with several others)."""
+        words = self._lowered.get(uid)
+        if words is None:
+            words = self._lowered[uid] = _WORD.findall(self._unit_text(uid).lower())
+        return words
 
     def _whole_paragraph(self, uid: int) -> bool:
         return self.para_size.get(self.units[uid].para, 0) == 1
@@ -586,7 +594,7 @@ class _Shapes:
         colon or dash ("I repeat: the more equality …" after "The more equality …")."""
         unit = self._unit_text(uid)
         words = list(_WORD.finditer(unit))
-        said = _WORD.findall(self._unit_text(other).lower())
+        said = self._words(other)
         extra = len(words) - len(said)
         if not said or not 1 <= extra <= _LEAD_IN_WORDS:
             return False
@@ -610,8 +618,8 @@ class _Shapes:
         # the longer sentence ends with this one, its first word aside ("That is why I dare to say
         # that increased cooperation should …" after "Increased cooperation should …"): a cut-off
         # copy keeps a sentence's start, not its end
-        short = _WORD.findall(unit.lower())[1:]
-        longer = _WORD.findall(self._unit_text(other).lower())
+        short = self._words(uid)[1:]
+        longer = self._words(other)
         return len(longer) > len(short) + 1 and longer[-len(short):] == short
 
     def _copied_paragraph(self, uid: int) -> bool:
@@ -624,17 +632,15 @@ class _Shapes:
         """Whether ``uid``, shorter than its copy ``other``, is said word for word elsewhere in the
         text too: a refrain ("Let us love one another the Lavalas way.") that a fuller sentence
         ends with, not a cut-off copy of that sentence."""
-        words = _WORD.findall(self._unit_text(uid).lower())
-        return any(m not in (uid, other) and _WORD.findall(self._unit_text(m).lower()) == words
-                   for m in members)
+        words = self._words(uid)
+        return any(m not in (uid, other) and self._words(m) == words for m in members)
 
     def _different_ending(self, uid: int, other: int) -> bool:
-        words = [_WORD.findall(self._unit_text(u).lower()) for u in (uid, other)]
-        return bool(words[0] and words[1]) and words[0][-1] != words[1][-1]
+        a, b = self._words(uid), self._words(other)
+        return bool(a and b) and a[-1] != b[-1]
 
     def _verbatim(self, uid: int, other: int) -> bool:
-        words = [_WORD.findall(self._unit_text(u).lower()) for u in (uid, other)]
-        return words[0] == words[1]
+        return self._words(uid) == self._words(other)
 
     def _paragraph_text(self, uid: int) -> str:
         row = self.para_sentences[self.units[uid].para]

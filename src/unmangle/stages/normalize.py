@@ -113,20 +113,24 @@ def _label_line(line: str) -> bool:
             and len(line.split(" : ", 1)[0].split()) <= _LABEL_WORDS)
 
 
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end (before its line break) of the line holding ``pos``."""
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
 def _in_spaced_colon_table(text: str, pos: int) -> bool:
     """Whether ``pos`` is on a "label : value" line next to another one: a price list or a
     fact box laid out with spaced colons on purpose ("VIP : 60,000₩" / "R : 50,000₩")."""
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    end = len(text) if end < 0 else end
+    start, end = _line_bounds(text, pos)
     if not _label_line(text[start:end]):
         return False
-    prev_start = text.rfind("\n", 0, max(0, start - 1)) + 1
-    neighbours = [text[prev_start:start - 1]] if start > 0 else []
+    neighbours = []
+    if start > 0:
+        neighbours.append(_line_bounds(text, start - 1))  # the line above
     if end < len(text):
-        next_end = text.find("\n", end + 1)
-        neighbours.append(text[end + 1:len(text) if next_end < 0 else next_end])
-    return any(_label_line(line) for line in neighbours)
+        neighbours.append(_line_bounds(text, end + 1))  # the line below
+    return any(_label_line(text[a:b]) for a, b in neighbours)
 
 
 def _space_before_punct(text: str, m: re.Match) -> tuple[int, int, str] | None:
@@ -148,10 +152,8 @@ def _space_before_punct(text: str, m: re.Match) -> tuple[int, int, str] | None:
 
 def _lone_double_stop(text: str, m: re.Match) -> tuple[int, int, str] | None:
     """Delete the second dot of "word.. Next" unless the line uses ".."/"..." as a style."""
-    line_start = text.rfind("\n", 0, m.start()) + 1
-    line_end = text.find("\n", m.end())
-    line = text[line_start:len(text) if line_end < 0 else line_end]
-    if line.count("..") > 1:
+    start, end = _line_bounds(text, m.start())
+    if text[start:end].count("..") > 1:
         return None
     return m.start("x"), m.end("x"), ""
 
@@ -159,8 +161,7 @@ def _lone_double_stop(text: str, m: re.Match) -> tuple[int, int, str] | None:
 def _detached_closing_quote(text: str, m: re.Match) -> tuple[int, int, str] | None:
     """Join a closing quote to its sentence, unless the quotation spaces both of its marks
     ("“ feather duvet lung. ”": a style; joining one mark would leave the pair unmatched)."""
-    line_start = text.rfind("\n", 0, m.start()) + 1
-    opening = text.rfind("“", line_start, m.start())
+    opening = text.rfind("“", _line_bounds(text, m.start())[0], m.start())
     if opening >= 0 and text[opening + 1:opening + 2].isspace():
         return None
     return m.start("sp"), m.end("sp"), ""

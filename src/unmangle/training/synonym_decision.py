@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from ..scoring.classifier import _fit_logistic
-from ..synonyms import MOBY, WORDNET, SynonymDecision, SynonymOption, decision_features
+from ..synonyms import MOBY, WORDNET, SynonymDecision, SynonymOption, decision_features, feature_names
 
 
 @dataclass
@@ -38,13 +38,11 @@ class ScoredSet:
                 for opts, it in zip(self.options, self.items)]
 
 
-def _rows(sets: Sequence[ScoredSet], judges: Sequence[str], sources: int) -> tuple[np.ndarray, np.ndarray]:
-    feats, labels = [], []
-    for s in sets:
-        for opts, labs in zip(s.options, s.labels()):
-            feats.extend(decision_features(o, judges, sources) for o in opts)
-            labels.extend(labs)
-    return np.asarray(feats, dtype=float).reshape(len(labels), -1), np.asarray(labels, dtype=float)
+def _features(scored: ScoredSet, judges: Sequence[str], sources: int) -> list[np.ndarray]:
+    """Each sentence's option features (rows in :func:`feature_names` order)."""
+    width = len(feature_names(judges))
+    return [np.asarray([decision_features(o, judges, sources) for o in opts], dtype=float).reshape(len(opts), width)
+            for opts in scored.options]
 
 
 class _WordBests:
@@ -92,7 +90,10 @@ def fit_decision(damaged: Sequence[ScoredSet], clean: Sequence[ScoredSet], judge
     damaged set of that name; default the first) and every clean set (see the module docstring).
     ``judges``: the judge objects whose names the decision reads (their order is kept)."""
     names = tuple(j.name for j in judges)
-    x, y = _rows([*damaged, *clean], names, sources)
+    # each option's features are found once: for the fit and again for choosing the threshold
+    features = {s.name: _features(s, names, sources) for s in [*damaged, *clean]}
+    x = np.vstack([f for s in [*damaged, *clean] for f in features[s.name]])
+    y = np.asarray([ok for s in [*damaged, *clean] for labs in s.labels() for ok in labs], dtype=float)
     if y.sum() == 0 or y.sum() == len(y):
         raise ValueError("fitting a synonym decision needs both right and wrong options")
     mean = x.mean(axis=0)
@@ -101,8 +102,8 @@ def fit_decision(damaged: Sequence[ScoredSet], clean: Sequence[ScoredSet], judge
     weight = np.where(y == 1, (y == 0).sum() / y.sum(), 1.0)
     w, b = _fit_logistic((x - mean) / scale, y, weight, l2, iterations=100)
     chooser = next((d for d in damaged if d.name == threshold_set), damaged[0])
-    unscaled = SynonymDecision(names, tuple(mean), tuple(scale), tuple(w), b, 0.0, sources)
-    bests = {s.name: _WordBests(s, [unscaled.scores(opts) for opts in s.options]) for s in [chooser, *clean]}
+    bests = {s.name: _WordBests(s, [((f - mean) / scale) @ w + b for f in features[s.name]])
+             for s in [chooser, *clean]}
     best: tuple | None = None
     for t in (thresholds if thresholds is not None else np.arange(-5.0, 15.0001, 0.05)):
         got = bests[chooser.name].outcome(float(t))
