@@ -33,8 +33,24 @@ def test_fast_repair_imports_no_torch_and_no_training():
 def test_full_repair_and_detect_load_no_training_module():
     mods = _modules_after("import unmangle\nfrom unmangle.detection import detect\n"
                           "unmangle.repair('Shares of Tennessee Holdings rose .')\ndetect('It rained .')")
-    assert "torch" in mods  # the neural stage did run
+    assert "unmangle.neural.numpy_t5" in mods  # the neural stage did run
+    assert "torch" not in mods  # a one-sentence call runs on NumPy (unmangle.neural.engine)
     assert not any(m.startswith(("unmangle.training", "transformers", "datasets")) for m in mods)
+
+
+@pytest.mark.skipif(bundled_model_dir() is None, reason="no bundled model in this install")
+def test_full_repair_runs_without_torch_installed():
+    """Without torch, a large call runs on NumPy too, with the same edits as with torch."""
+    text = ("Shares of Tennessee Holdings rose on Monday , the company said . " * 4
+            + "Users of Ticketok shared the news widely across the region and beyond it. " * 3)
+    code = ("import sys, json; sys.modules['torch'] = None\nimport unmangle\n"
+            f"r = unmangle.Repairer().repair_document({text!r})\n"
+            "print(json.dumps([[e.start, e.end, e.new, e.stage] for e in r.edits]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    without_torch = json.loads(out.stdout.strip().splitlines()[-1])
+    assert len(text.split()) > 60  # a call the torch engine would take
+    assert without_torch == [[e.start, e.end, e.new, e.stage] for e in Repairer().repair_document(text).edits]
+    assert any(stage == "lexicon" for *_, stage in without_torch)
 
 
 def test_settings_are_frozen_and_old_names_still_work():

@@ -119,3 +119,18 @@ def test_help_explains_every_option(capsys):
     for option in ("FILE", "-o OUT", "--diff", "--json", "--disable STAGE", "--lexicon FILE", "--fast",
                    "--precision"):
         assert option in text
+
+
+def test_a_command_missing_a_training_package_says_which_extra_to_install(tmp_path):
+    """Repair needs no torch; a training command run without it names the extra instead of a
+    traceback (a fresh process in which ``import torch`` fails)."""
+    import subprocess
+
+    clean = tmp_path / "clean.txt"
+    clean.write_text("One clean line of text.\n", encoding="utf-8")
+    code = ("import sys; sys.modules['torch'] = None; from unmangle.cli import main; "
+            f"sys.exit(main(['train', '--out', {str(tmp_path / 'model')!r}, '--clean', {str(clean)!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "needs torch" in done.stderr and "pip install 'unmangle[train]'" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -14,7 +14,8 @@ A model folder (written by ``unmangle train`` / ``finetune``, or the bundled ``u
 =====================  =========================================================================
 
 Nothing here imports torch: the deterministic stages and the capitals stage read settings and the
-n-gram model without it. :meth:`ModelFolder.network` imports the inference network on first use.
+n-gram model without it. :meth:`ModelFolder.network` loads the inference network on first use (on
+NumPy; torch only once a large batch or ``int8`` needs it).
 """
 
 from __future__ import annotations
@@ -31,13 +32,12 @@ from typing import TYPE_CHECKING, Any
 from .resources import bundled_model_dir
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .neural.lean_t5 import LeanT5
     from .neural.tokenizer import InferenceTokenizer
     from .ngram import NgramLM
 
 log = logging.getLogger(__name__)
 
-#: How the neural stage can run its model (:meth:`unmangle.neural.lean_t5.LeanT5.for_inference`).
+#: How the neural stage can run its model (:mod:`unmangle.neural.engine`).
 PRECISIONS = ("bf16", "int8", "fp32")
 #: Files a model folder must hold.
 REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "unmangle.json")
@@ -217,15 +217,15 @@ class ModelFolder:
                 self._tokenizer = self._guard(lambda: InferenceTokenizer(self.path))
             return self._tokenizer
 
-    def network(self, precision: str = "bf16") -> LeanT5:
-        """The inference network at ``precision`` (imports torch on first use)."""
+    def network(self, precision: str = "bf16"):
+        """The inference network at ``precision`` (:func:`unmangle.neural.engine.load_network`:
+        NumPy for small calls, torch for large ones and for ``int8``)."""
         check_precision(precision)
         with self._lock:
             if precision not in self._networks:
-                from .neural.lean_t5 import LeanT5
+                from .neural.engine import load_network
 
-                weights = self._guard(lambda: LeanT5.load(self.path))
-                self._networks[precision] = weights.for_inference(precision)
+                self._networks[precision] = self._guard(lambda: load_network(self.path, precision))
             return self._networks[precision]
 
     def fingerprint(self) -> str:
@@ -241,7 +241,7 @@ class ModelFolder:
     def _guard(self, load):
         try:
             return load()
-        except ModelFolderError:
+        except (ModelFolderError, ImportError):
             raise
         except Exception as exc:  # tokenizer.json and safetensors parse errors come as many types
             detail = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"

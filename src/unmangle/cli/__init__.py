@@ -23,6 +23,9 @@ SUBCOMMANDS: tuple[str, ...] = (
     "lexicon_cmd",
 )
 
+#: Packages of the ``train`` extra: repair and detect run without them, training does not.
+TRAINING_PACKAGES = ("torch", "transformers", "datasets", "sentencepiece")
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -66,6 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CLIError as exc:
         print(f"unmangle {args.command}: error: {exc}", file=sys.stderr)
         return exc.code
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in TRAINING_PACKAGES:
+            raise
+        print(f"unmangle {args.command}: error: this command needs {exc.name}, which is not installed; "
+              "install the training extras: pip install 'unmangle[train]'", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

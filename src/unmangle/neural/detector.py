@@ -7,7 +7,7 @@ become :class:`Region` objects for the rewriter.
 
 from __future__ import annotations
 
-import torch
+import numpy as np
 
 from ..model_folder import InferenceSettings
 from ..textspans import chunks, sentences
@@ -41,14 +41,14 @@ class Detector:
                 out.append((sent.start + a, sent.text[a:b]))
         return out
 
-    @torch.inference_mode()
     def chunk_scores(self, pieces: list[str]) -> list[ChunkScores]:
         """For each piece, (start, end, probability) of each chunk."""
         results: list[ChunkScores] = [[] for _ in pieces]
         for idx in length_batches(pieces, self.settings.batch_size):
             enc = self.tokenizer.batch([pieces[i] for i in idx], offsets=True)
             hidden = self.network.encode(enc["input_ids"], enc["attention_mask"])
-            probs = torch.sigmoid(self.network.detect_logits(hidden))
+            with np.errstate(over="ignore"):  # exp overflows to inf for very low logits: probability 0
+                probs = 1.0 / (1.0 + np.exp(-self.network.detect_logits(hidden)))
             for row, i in enumerate(idx):
                 results[i] = _chunk_maxima(pieces[i], enc["offset_mapping"][row], probs[row].tolist())
         return results

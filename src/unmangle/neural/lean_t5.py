@@ -1,17 +1,17 @@
-"""The bundled T5 at repair time, without importing transformers.
+"""The bundled T5 in torch, without importing transformers: the engine for large batches and int8.
 
 Training uses transformers' ``T5ForConditionalGeneration``; repairing needs only its forward pass,
 and importing transformers' modelling code costs more than a second (it pulls in torch's compiler
-and distributed packages). This module re-implements the inference path of the same architecture
-(T5 v1.1: pre-norm RMS layer norms, relative position buckets shared by the layers of a stack,
-unscaled dot-product attention, gated-GELU feed-forward, tied embeddings rescaled by d_model^-0.5)
-over the same ``model.safetensors`` and ``config.json``. Tests check that its scores equal
+and distributed packages). Small calls run on NumPy instead (:mod:`unmangle.neural.numpy_t5`; which
+engine runs a call: :mod:`unmangle.neural.engine`). This module re-implements the inference path of
+the same architecture (T5 v1.1: pre-norm RMS layer norms, relative position buckets shared by the
+layers of a stack, unscaled dot-product attention, gated-GELU feed-forward, tied embeddings rescaled
+by d_model^-0.5) over the same ``model.safetensors`` and ``config.json``. Tests check that its scores equal
 transformers' to rounding on a trained model folder.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..model_folder import check_precision
+from .numpy_t5 import read_config, rename_weight
 
 
 class _RMSNorm(nn.Module):
@@ -221,39 +222,6 @@ class LeanT5(nn.Module):
         y = self.decoder.final_norm(y) * (self.cfg["d_model"] ** -0.5)  # tied embeddings
         return self.lm_head(y)
 
-    def shift_right(self, labels: torch.Tensor, pad_id: int) -> torch.Tensor:
-        start = torch.full((labels.shape[0], 1), self.start_id, dtype=labels.dtype)
-        shifted = torch.cat([start, labels[:, :-1]], dim=1)
-        return shifted.masked_fill(shifted == -100, pad_id)
-
-    def greedy(self, hidden: torch.Tensor, attention_mask: torch.Tensor, max_new_tokens: int,
-               eos_id: int, pad_id: int, banned: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        """Greedy decoding (the decoder is 3 small layers: re-running it per step is cheap).
-
-        Token ``banned`` is never produced (the stage bans ``<keep>`` so that the decoder always
-        proposes a change). Finished rows are padded with ``pad_id``. Returns the tokens and each
-        row's log-probability of them up to its end-of-sequence, under the model's unbanned
-        distribution (what scoring the tokens afterwards would give, without a second pass).
-        """
-        b = hidden.shape[0]
-        out = torch.full((b, 1), self.start_id, dtype=torch.long)
-        done = torch.zeros(b, dtype=torch.bool)
-        total = torch.zeros(b)
-        cross_kv = self.cross_keys_values(hidden)
-        for _ in range(max_new_tokens):
-            logits = self.decoder_logits(hidden, attention_mask, out, cross_kv=cross_kv, last_only=True)[:, -1, :]
-            logp = torch.log_softmax(logits.float(), -1)
-            if banned is not None:
-                logits[:, banned] = float("-inf")
-            nxt = logits.argmax(-1)
-            total += torch.where(done, 0.0, logp.gather(-1, nxt[:, None]).squeeze(-1))
-            nxt = torch.where(done, torch.full_like(nxt, pad_id), nxt)
-            out = torch.cat([out, nxt[:, None]], dim=1)
-            done |= nxt == eos_id
-            if bool(done.all()):
-                break
-        return out[:, 1:], total
-
     def for_inference(self, precision: str = "bf16") -> nn.Module:
         """This model ready to run at ``precision`` (see :data:`unmangle.neural.model_dir.PRECISIONS`).
 
@@ -287,16 +255,7 @@ class LeanT5(nn.Module):
         from safetensors.torch import load_file
 
         model_dir = Path(model_dir)
-        try:
-            cfg = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-            cfg.setdefault("relative_attention_num_buckets", 32)
-            cfg.setdefault("layer_norm_epsilon", 1e-6)
-            for key in ("vocab_size", "d_model", "d_ff", "d_kv", "num_heads", "num_layers"):
-                int(cfg[key])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{model_dir / 'config.json'} is not a valid model config: {exc}") from None
-        if cfg.get("feed_forward_proj", "gated-gelu") != "gated-gelu" or not cfg.get("tie_word_embeddings", True):
-            raise ValueError(f"{model_dir / 'config.json'}: only gated-GELU T5 with tied embeddings is supported")
+        cfg = read_config(model_dir)
         try:
             state = load_file(str(model_dir / "model.safetensors"))
         except (SafetensorError, OSError, ValueError) as exc:
@@ -306,7 +265,7 @@ class LeanT5(nn.Module):
         model = cls(cfg)
         mapped = {}
         for key, value in state.items():
-            name = _rename(key)
+            name = rename_weight(key)
             if name is not None:
                 mapped[name] = value.float()
         missing, unexpected = model.load_state_dict(mapped, strict=False, assign=True)
@@ -317,34 +276,3 @@ class LeanT5(nn.Module):
         model.lm_head.weight = model.shared.weight
         return model.eval()
 
-
-def _rename(key: str) -> str | None:
-    """A transformers T5 weight name -> this module's name (None: not used at inference)."""
-    if key in ("detector.weight", "detector.bias"):
-        return key
-    if not key.startswith("t5."):
-        return key
-    key = key[3:]
-    if key == "shared.weight":
-        return key
-    stack, rest = key.split(".", 1)
-    if stack not in ("encoder", "decoder"):
-        return None
-    if rest == "final_layer_norm.weight":
-        return f"{stack}.final_norm.weight"
-    if rest == "embed_tokens.weight":
-        return None
-    parts = rest.split(".")  # block.{i}.layer.{j}.{module}...
-    i, j, module, tail = parts[1], int(parts[3]), parts[4], ".".join(parts[5:])
-    if module == "SelfAttention" and tail == "relative_attention_bias.weight":
-        return f"{stack}.relative_bias.weight" if i == "0" else None
-    ff_layer = 2 if stack == "decoder" else 1
-    if j == 0:
-        sub = "self_norm" if module == "layer_norm" else "self_attn"
-    elif j == ff_layer:
-        sub = "ff_norm" if module == "layer_norm" else "ff"
-    else:
-        if tail == "relative_attention_bias.weight":
-            return None
-        sub = "cross_norm" if module == "layer_norm" else "cross_attn"
-    return f"{stack}.blocks.{i}.{sub}.{tail}"

@@ -6,10 +6,11 @@ rewriter gives the change over leaving the region alone.
 
 from __future__ import annotations
 
-import torch
+import numpy as np
 
 from ..model_folder import InferenceSettings
 from .batches import length_batches
+from .numpy_t5 import log_softmax
 from .regions import Region
 from .tokenizer import KEEP, InferenceTokenizer, mark
 
@@ -37,10 +38,9 @@ class Rewriter:
     def _mark(self, sentence: str, start: int, end: int) -> str:
         return mark(sentence, start, end, self.settings.context_words)
 
-    def _keep_labels(self, rows: int) -> torch.Tensor:
-        return torch.tensor([[self.keep_id, self.tokenizer.eos_token_id]] * rows)
+    def _keep_labels(self, rows: int) -> np.ndarray:
+        return np.array([[self.keep_id, self.tokenizer.eos_token_id]] * rows, dtype=np.int64)
 
-    @torch.inference_mode()
     def propose(self, regions: list[Region]) -> list[list[tuple[str, float]]]:
         """The rewriter's own proposal for each region: (text, margin over keeping, in nats).
 
@@ -65,7 +65,6 @@ class Rewriter:
                     out[i] = [(text, float(margins[row]))]
         return out
 
-    @torch.inference_mode()
     def margins(self, changes: list[Change], floors: list[float] | None = None) -> list[float | None]:
         """The rewriter's margin (ln P(text) - ln P(<keep>)) for each change.
 
@@ -85,7 +84,7 @@ class Rewriter:
                 rows = [r for r in rows if -float(keep[r]) >= floors[idx[r]] - _FLOOR_SLACK]
                 if not rows:
                     continue
-            pick = torch.tensor(rows)
+            pick = np.array(rows)
             if len(rows) < len(idx):
                 hidden, mask = hidden[pick], mask[pick]
                 cross_kv = [(k[pick], v[pick]) for k, v in cross_kv]
@@ -95,18 +94,18 @@ class Rewriter:
                 out[idx[r]] = margin
         return out
 
-    def sequence_logprob(self, hidden: torch.Tensor, mask: torch.Tensor, labels: torch.Tensor,
-                         cross_kv=None) -> torch.Tensor:
+    def sequence_logprob(self, hidden: np.ndarray, mask: np.ndarray, labels: np.ndarray,
+                         cross_kv=None) -> np.ndarray:
         """Sum of log-probabilities of ``labels`` (up to their first end-of-sequence) given encoder
         states ``hidden`` (``cross_kv``: the decoder's keys and values of them, when already made)."""
-        labels = labels.clone()
-        eos = self.tokenizer.eos_token_id
+        labels = np.array(labels, dtype=np.int64)
+        eos = (labels == self.tokenizer.eos_token_id).astype(np.int64)
         # everything after the first end-of-sequence is padding
-        after = (labels == eos).long().cumsum(-1) - (labels == eos).long() > 0
+        after = eos.cumsum(-1) - eos > 0
         labels[after | (labels == self.tokenizer.pad_token_id)] = -100
         logits = self.network.decoder_logits(hidden, mask, self.network.shift_right(labels, self.tokenizer.pad_token_id),
                                              cross_kv=cross_kv)
-        logp = torch.log_softmax(logits.float(), -1)
+        logp = log_softmax(logits)
         valid = labels != -100
-        picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+        picked = np.take_along_axis(logp, np.maximum(labels, 0)[..., None], axis=-1)[..., 0]
         return (picked * valid).sum(-1)

@@ -19,6 +19,7 @@ are arguments, so one stage can serve many threads.
 from __future__ import annotations
 
 import copy
+from contextlib import nullcontext
 from dataclasses import replace
 
 from ..alternatives import Alternative, alternatives
@@ -90,10 +91,17 @@ class NeuralStage:
             min_evidence = threshold
         return cls.from_folder(ModelFolder.open(model_dir), min_evidence=min_evidence, precision=precision)
 
+    def _sized(self, texts: list[str]):
+        """The block in which the model runs on the engine for this call's size
+        (:mod:`unmangle.neural.engine`; a network without a choice runs as it is)."""
+        sized = getattr(self.detector.network, "sized", None)
+        return sized(sum(len(t.split()) for t in texts)) if sized is not None else nullcontext()
+
     # --- detection -------------------------------------------------------------------------
     def regions_many(self, texts: list[str], min_probability: float | None = None) -> list[list[Region]]:
         threshold = self.settings.min_probability if min_probability is None else min_probability
-        return self.detector.regions(self.detector.scan(texts), len(texts), threshold)
+        with self._sized(texts):
+            return self.detector.regions(self.detector.scan(texts), len(texts), threshold)
 
     def detect(self, text: str, min_probability: float | None = None) -> list[FlaggedSpan]:
         """Regions whose detector probability reaches ``min_probability`` (default: the folder's),
@@ -162,6 +170,11 @@ class NeuralStage:
         which repair uses and calibration must not. ``broad``: whether options get the broad
         model's gain and register shift (default: when this stage's weights use them).
         """
+        with self._sized(texts):
+            return self._choices_many(texts, min_probability, min_gain, min_evidence, broad)
+
+    def _choices_many(self, texts: list[str], min_probability: float | None, min_gain: float | None,
+                      min_evidence: float | None, broad: bool | None) -> list[list[RegionChoice]]:
         s = self.settings
         want_broad = (s.broad_weight != 0 or s.register_weight != 0) if broad is None else broad
         threshold = s.min_probability if min_probability is None else min_probability

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from ..textspans import chunks
 
 #: T5 convention: pad 0, end of sequence 1, unknown 2.
@@ -47,15 +49,13 @@ class InferenceTokenizer:
         return self._tok.get_vocab_size()
 
     def batch(self, texts: list[str], *, offsets: bool = False) -> dict:
-        """input_ids and attention_mask (right-padded tensors), and offset lists if asked."""
-        import torch
-
+        """input_ids and attention_mask (right-padded int64 arrays), and offset lists if asked."""
         encodings = self._tok.encode_batch(texts)
         width = max((len(e.ids) for e in encodings), default=0)
-        ids = torch.full((len(texts), width), self.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(texts), width), dtype=torch.long)
+        ids = np.full((len(texts), width), self.pad_token_id, dtype=np.int64)
+        mask = np.zeros((len(texts), width), dtype=np.int64)
         for row, e in enumerate(encodings):
-            ids[row, :len(e.ids)] = torch.tensor(e.ids, dtype=torch.long)
+            ids[row, :len(e.ids)] = e.ids
             mask[row, :len(e.ids)] = 1
         out = {"input_ids": ids, "attention_mask": mask}
         if offsets:
