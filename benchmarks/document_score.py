@@ -112,31 +112,42 @@ def evaluate(docs: list[LabelledDocument], rows: list[dict], probs: np.ndarray, 
     return out
 
 
-def speed(docs: list[LabelledDocument], classifier: str | None) -> dict:
+def speed(docs: list[LabelledDocument], classifier: str, compare: str) -> dict:
     from unmangle.pipeline import Repairer
     from unmangle.scoring import score_document
 
     texts = [d.text for d in docs]
-    words = sum(len(t.split()) for t in texts)
+    # each classifier on its own half (alternate documents), so neither reads text the language
+    # models' look-up caches already hold from the other
+    halves = {"score": (classifier, texts[0::2]), "compare": (compare, texts[1::2])}
     score_document(texts[0], classifier=classifier)  # load everything once
+    score_document(texts[1], classifier=compare)
     repairer = Repairer(fast=True)
     repairer.repair_document(texts[0])
-    t0 = time.perf_counter()
-    for t in texts:
-        score_document(t, classifier=classifier)
-    score_s = time.perf_counter() - t0
+    rates = {}
+    for label, (path, part) in halves.items():
+        t0 = time.perf_counter()
+        for t in part[1:]:
+            score_document(t, classifier=path)
+        rates[label] = sum(len(t.split()) for t in part[1:]) / (time.perf_counter() - t0)
+    words = sum(len(t.split()) for t in texts)
     t0 = time.perf_counter()
     for t in texts:
         repairer.repair_document(t)
-    repair_s = time.perf_counter() - t0
-    return {"words": words, "score_words_per_s": round(words / score_s), "fast_repair_words_per_s":
-            round(words / repair_s), "score_to_fast_repair_ratio": round(repair_s / score_s, 2)}
+    repair_rate = words / (time.perf_counter() - t0)
+    return {"words": words, "score_words_per_s": round(rates["score"]),
+            "compare_words_per_s": round(rates["compare"]),
+            "fast_repair_words_per_s": round(repair_rate),
+            "score_to_fast_repair_ratio": round(rates["score"] / repair_rate, 2)}
 
 
 def markdown(results: dict) -> str:
     lines = ["# Document score: is this text machine-mangled?", "",
              f"Command: `{results['command']}`  ", f"Date: {results['date']}; machine: {results['machine']}  ",
-             f"Classifier: `{results['classifier']}` (features: {', '.join(results['features'])})", "",
+             f"Classifier: `{results['classifier']}` (features: {', '.join(results['features'])})  ",
+             f"Compared in the same run, on the same documents: `{results['compare']}` (by default the "
+             "shipped classifiers: the one that reads the neural detector, `score_document(neural=True)`, "
+             "against the default one without it)", "",
              "Sets: synthetic = UN speeches of 2023-2024 (never read in training), 1-8 paragraph "
              "excerpts clean and damaged by one setting; mlqe-dev-N = MLQE-PE dev MT vs post-edit in "
              "N-sentence documents; synthetic-mix = held-out UN excerpts damaged by the training "
@@ -147,21 +158,25 @@ def markdown(results: dict) -> str:
              "single features ranked as they come (AUC only, no calibration); gain ratio = "
              "(AUC - 0.5) / (best of the baselines and single features - 0.5). Sentence-level "
              "families (entity, synonym, ...) damage 40% of sentences.", "",
-             "| set | docs (mangled) | AUC | P@90%R | ECE | mean p | share ≥ 0.5 | AUC lm perplexity | "
-             "AUC wordfreq OOV | best single feature (AUC) | gain ratio |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| set | docs (mangled) | AUC | P@90%R | ECE | mean p | share ≥ 0.5 | AUC / ECE without the detector | "
+             "AUC lm perplexity | AUC wordfreq OOV | best single feature (AUC) | gain ratio |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, r in results["sets"].items():
         b = r.get("baselines", {})
         best = b.get("best_single_feature", {})
+        c = results["compare_sets"][name]
         lines.append(f"| {name} | {r['documents']} ({r['mangled']}) | {r.get('auc', '–')} | "
                      f"{r.get('precision_at_90_recall', '–')} | {r['ece']} | {r['mean_probability']} | "
-                     f"{r['share_at_0.5']} | {b.get('lm_perplexity', '–')} | {b.get('wordfreq_oov_share', '–')} | "
+                     f"{r['share_at_0.5']} | {c.get('auc', '–')} / {c['ece']} | "
+                     f"{b.get('lm_perplexity', '–')} | {b.get('wordfreq_oov_share', '–')} | "
                      f"{best.get('feature', '–')} ({best.get('auc', '–')}) | {r.get('gain_ratio_vs_best_single', '–')} |")
     s = results["speed"]
-    lines += ["", f"Speed (busy 2-core machine, same run, timed before the sets are scored, so the "
-              f"look-up caches are cold): scoring {s['score_words_per_s']} words/s, "
+    lines += ["", f"Speed ({results['machine']}, same run, timed before the sets are scored, so the "
+              f"look-up caches are cold): scoring {s['score_words_per_s']} words/s "
+              f"(without the detector {s['compare_words_per_s']}), "
               f"fast repair pipeline {s['fast_repair_words_per_s']} words/s (scoring takes "
-              f"{1 / s['score_to_fast_repair_ratio']:.2f}× the fast pipeline's time) on {s['words']} words.", "",
+              f"{1 / s['score_to_fast_repair_ratio']:.2f}× the fast pipeline's time), on {s['words']} words "
+              "(each score on alternate documents).", "",
               "## Reliability tables (bin: n, mean probability → observed share mangled)", ""]
     for name, r in results["sets"].items():
         cells = "; ".join(f"{t['bin']}: {t['n']}, {t['mean_probability']:.2f}→{t['positive_rate']:.2f}"
@@ -175,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the shared data folder")
     ap.add_argument("--per-setting", type=int, default=120, help="UN excerpts per damage setting")
     ap.add_argument("--seed", type=int, default=2023)
-    ap.add_argument("--classifier", help="classifier JSON (default: the shipped one)")
+    ap.add_argument("--classifier", help="classifier JSON (default: the shipped one that reads the "
+                    "neural detector)")
+    ap.add_argument("--compare", help="a second classifier scored on the same documents (default: the "
+                    "shipped one without the detector)")
     ap.add_argument("--speed-docs", type=int, default=150, help="documents timed for speed")
     ap.add_argument("--out", default=str(ROOT / "benchmarks/results/document_score"),
                     help="writes OUT.json and OUT.md")
@@ -183,31 +201,39 @@ def main(argv: list[str] | None = None) -> int:
 
     import platform
 
-    from unmangle.scoring.api import extraction_options, load_classifier
-    from unmangle.scoring.features import extract
+    import os
 
-    clf = load_classifier(args.classifier)
-    options = extraction_options(clf)
-    options.pop("neural")  # never the neural detector here (about 100 words/s)
+    from unmangle.resources import package_data
+    from unmangle.scoring.api import CLASSIFIER_FILE, NEURAL_CLASSIFIER_FILE, extraction_options, load_classifier
+    from unmangle.scoring.features import extract, neural_detector
+
+    paths = {"classifier": args.classifier or str(package_data(NEURAL_CLASSIFIER_FILE)),
+             "compare": args.compare or str(package_data(CLASSIFIER_FILE))}
+    clf, other = load_classifier(paths["classifier"]), load_classifier(paths["compare"])
+    needs = [extraction_options(c) for c in (clf, other)]
+    options = {k: needs[0][k] or needs[1][k] for k in needs[0]}
+    detector = neural_detector("default") if options.pop("neural") else None
     sets = build_sets(Path(args.shared), args.per_setting, args.seed)
     results: dict = {"command": "python benchmarks/document_score.py " + " ".join(argv or sys.argv[1:]),
                      "date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, "
-                     f"{__import__('os').cpu_count()} CPUs (shared with other jobs)",
-                     "classifier": args.classifier or "src/unmangle/data/document_score.json",
-                     "features": clf.feature_names, "sets": {}}
+                     f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f} before the run",
+                     "classifier": os.path.relpath(paths["classifier"], ROOT),
+                     "compare": os.path.relpath(paths["compare"], ROOT),
+                     "features": clf.feature_names, "sets": {}, "compare_sets": {}}
     # timed first, while the language models' look-up caches hold only the warm-up document: a
     # user scores text the caches have not seen
     timed = [d for d in sets["synthetic-news"] + sets["mlqe-dev-10"]][::2][:args.speed_docs]
-    results["speed"] = speed(timed, args.classifier)
+    results["speed"] = speed(timed, paths["classifier"], paths["compare"])
     print(results["speed"], flush=True)
     for name, docs in sets.items():
         t0 = time.perf_counter()
-        rows = [extract(d.text, **options).total.features() for d in docs]
-        probs = clf.probabilities(clf.matrix(rows))
-        results["sets"][name] = evaluate(docs, rows, probs, clf)
-        r = results["sets"][name]
-        print(f"{name:<28} n={len(docs):<5} AUC={r.get('auc', '-')} ECE={r['ece']} "
-              f"mean_p={r['mean_probability']} ({time.perf_counter() - t0:.0f}s)", flush=True)
+        rows = [extract(d.text, detector=detector, **options).total.features() for d in docs]
+        for key, c in (("sets", clf), ("compare_sets", other)):
+            results[key][name] = evaluate(docs, rows, c.probabilities(c.matrix(rows)), c)
+        r, o = results["sets"][name], results["compare_sets"][name]
+        print(f"{name:<28} n={len(docs):<5} AUC={r.get('auc', '-')} ECE={r['ece']} mean_p={r['mean_probability']} "
+              f"| without detector AUC={o.get('auc', '-')} ECE={o['ece']} ({time.perf_counter() - t0:.0f}s)",
+              flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n")

@@ -52,11 +52,37 @@ def test_features_are_rates_and_paragraphs_add_up():
     assert feats["normalize_edits"] > 0        # "yr ," and "wages ," are spacing damage
     assert feats["doubled_words"] > 0          # "employers employers"
     assert extract(CLEAN).total.features()["normalize_edits"] == 0
-    # a flagger's spans count as flagged words of the paragraph they fall in
+    # a detector's chunks count in the paragraph they fall in; flagged ones as flagged words
     second = found.paragraphs[1][0]
-    flagged = extract(MANGLED, flagged=lambda t: [(second.start, second.start + 8)])
-    assert flagged.paragraphs[1][1].flagged_words == 1 and flagged.paragraphs[0][1].flagged_words == 0
-    assert "flagged_share" in flagged.total.features()
+    chunks = [(0, 4, 0.2, False), (second.start, second.start + 8, 0.9, True), (second.start + 9, second.start + 12, 0.6, False)]
+    scored = extract(MANGLED, detector=lambda t: chunks)
+    first, last = scored.paragraphs[0][1], scored.paragraphs[1][1]
+    assert (first.flagged_words, last.flagged_words) == (0, 1)
+    assert (first.detector_chunks, last.detector_chunks) == (1, 2)
+    feats = scored.total.features()
+    assert feats["detector_mean"] == pytest.approx((0.2 + 0.9 + 0.6) / 3)
+    assert feats["detector_high"] == pytest.approx(2 / 3)
+    assert "flagged_share" in feats and "detector_mean" not in found.total.features()
+
+
+@needs_ngram
+def test_the_neural_classifier_reads_the_detector_and_needs_a_model(tmp_path, capsys):
+    from unmangle.resources import bundled_model_dir
+
+    if bundled_model_dir() is None:
+        pytest.skip("no bundled model in this install")
+    neural = score_document(MANGLED, neural=True)
+    assert {"detector_mean", "detector_high", "flagged_share"} <= set(neural.features)
+    assert 0.0 <= neural.probability <= 1.0 and "log:flagged_share" in neural.evidence
+    plain = score_document(MANGLED)
+    assert "detector_mean" not in plain.features and "log:flagged_share" not in plain.evidence
+    assert score_document(MANGLED, model=None).probability == plain.probability  # no model needed
+    with pytest.raises(ValueError, match="needs a model folder"):
+        score_document(MANGLED, model=None, neural=True)
+    path = tmp_path / "mangled.txt"
+    path.write_text(MANGLED, encoding="utf-8")
+    assert main(["detect", str(path), "--neural", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["probability"] == neural.probability
 
 
 def _toy(n=400, seed=0):

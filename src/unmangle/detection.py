@@ -28,7 +28,7 @@ _neural_stages: dict = {}
 _lock = threading.Lock()
 
 
-def _neural(folder):
+def neural_stage(folder):
     """One neural stage per model folder, built on first use and shared (it is only read)."""
     with _lock:
         stage = _neural_stages.get(folder.path)
@@ -65,17 +65,18 @@ def detect(text: str, *, model: str | Path | None = "default", min_probability: 
              for e in LexiconStage(lexicon).propose(text)]
     folder = resolve(model)
     if folder is not None:
-        spans += _neural(folder).detect(text, min_probability)
+        spans += neural_stage(folder).detect(text, min_probability)
     from .language import outside_protected
 
     # English is the only language judged: nothing in a non-English line is flagged
     return sorted(outside_protected(text, spans), key=lambda s: (s.start, s.end))
 
 
-def document_score(text: str):
+def document_score(text: str, *, neural: bool = False):
     """The calibrated probability that ``text`` is machine-mangled, with its evidence
-    (:func:`unmangle.scoring.score_document`): what the corpus command and reports show."""
+    (:func:`unmangle.scoring.score_document`; ``neural``: read the neural detector too): what the
+    corpus command and reports show."""
     from .scoring import score_document
 
     check_text(text)
-    return score_document(text)
+    return score_document(text, neural=neural)

@@ -35,9 +35,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--spans", action="store_true",
                    help="also list suspicious spans (lexicon hits and the neural detector), as "
                    "'unmangle detect' did before the document score; needs the model")
+    p.add_argument("--neural", action="store_true",
+                   help="also read the neural detector: far surer of damage like the corruption "
+                   "generator's (swapped synonyms, garbled clauses), less sure of real machine "
+                   "translation, about six times slower (unmangle/data/document_score_neural.json)")
     p.add_argument("--classifier", metavar="FILE", help="a document-score classifier JSON "
                    "(default: the shipped one, unmangle/data/document_score.json)")
-    p.add_argument("--model", metavar="DIR", help="model folder for --spans (default: the bundled model)")
+    p.add_argument("--model", metavar="DIR", help="model folder for the detector and --spans "
+                   "(default: the bundled model)")
     p.add_argument("--min-probability", "--threshold", dest="threshold", type=float, metavar="P",
                    help="with --spans: report spans the detector scores at least P (default: the "
                    "model's calibrated value; --threshold is its old name)")
@@ -67,11 +72,14 @@ def run(args: argparse.Namespace) -> int:
         text = read_text(path)
         name = "-" if path in (None, "-") else path
         try:
-            score = score_document(text, classifier=args.classifier)
+            score = score_document(text, classifier=args.classifier, model=args.model or "default",
+                                   neural=args.neural)
         except ClassifierFormatError as exc:
             raise CLIError(str(exc)) from None
         except FileNotFoundError as exc:
             raise CLIError(str(exc), 1) from None
+        except ValueError as exc:  # a damaged model folder, or --neural without a model
+            raise CLIError(str(exc)) from None
         language = _language(text) if text.strip() else None
         spans = _spans(text, args) if args.spans else None
         if args.json:

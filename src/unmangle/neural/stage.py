@@ -103,6 +103,12 @@ class NeuralStage:
         with self._sized(texts):
             return self.detector.regions(self.detector.scan(texts), len(texts), threshold)
 
+    def chunk_probabilities(self, text: str) -> list[tuple[int, int, float]]:
+        """(start, end, probability) of every chunk of ``text`` the detector reads."""
+        with self._sized([text]):
+            scan = self.detector.scan([text])
+        return [(item.offset + a, item.offset + b, p) for item in scan for a, b, p in item.scores]
+
     def detect(self, text: str, min_probability: float | None = None) -> list[FlaggedSpan]:
         """Regions whose detector probability reaches ``min_probability`` (default: the folder's),
         with that probability."""

@@ -187,14 +187,19 @@ def signature(docs: Sequence[LabelledDocument]) -> str:
 
 
 def feature_rows(docs: Sequence[LabelledDocument], *, general: bool = False, synonyms: bool = False,
-                 ngram_path: str | Path | None = None, progress: bool = False) -> list[dict[str, float]]:
-    """Each document's feature rates (``general``/``synonyms``: see :func:`scoring.features.extract`)."""
-    from ..scoring.features import extract
+                 neural: bool = False, ngram_path: str | Path | None = None,
+                 progress: bool = False) -> list[dict[str, float]]:
+    """Each document's feature rates (``general``/``synonyms``: see :func:`scoring.features.extract`;
+    ``neural``: the bundled model's detector)."""
+    from ..scoring.features import extract, neural_detector
 
+    detector = neural_detector("default") if neural else None
+    if neural and detector is None:
+        raise ValueError("neural features need the bundled model, which this install lacks")
     rows = []
     for k, d in enumerate(docs):
         rows.append(extract(d.text, ngram_path=ngram_path, general=general,
-                            synonyms=synonyms).total.features())
+                            synonyms=synonyms, detector=detector).total.features())
         if progress and k % 500 == 0:
             print(f"  features {k}/{len(docs)}", flush=True)
     return rows
