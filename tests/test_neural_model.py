@@ -233,6 +233,19 @@ def test_bf16_scores_are_batch_independent(tiny_model_dir):
     assert probs == pytest.approx(probs_alone, abs=2e-3)
 
 
+def test_int8_runs_on_torch_and_scores_near_fp32(tiny_model_dir):
+    """int8 has no NumPy engine: the stage runs it on torch alone, with scores near fp32's."""
+    from unmangle.neural.engine import TorchNetwork
+
+    out, _ = tiny_model_dir
+    int8 = NeuralStage.from_dir(out, precision="int8")
+    assert isinstance(int8.rewriter.network, TorchNetwork)
+    fp32 = NeuralStage.from_dir(out, precision="fp32")
+    items = [(s, 0, s.index(" "), "The") for s in _BATCH_SENTENCES]
+    assert int8.rewriter.margins(items) == pytest.approx(fp32.rewriter.margins(items), abs=1.0)
+    assert len(int8.choices_many(_BATCH_SENTENCES)) == len(_BATCH_SENTENCES)
+
+
 def test_unknown_precision_is_refused(tiny_model_dir):
     out, _ = tiny_model_dir
     with pytest.raises(ValueError, match="unknown precision 'fp8'"):
