@@ -4,11 +4,11 @@ Each configuration runs in its own fresh Python process, so its peak memory (ru_
 are its own. Configurations, all in the same run:
 
 - ``import-torch``: a process that only imports torch (what a ready Repairer no longer waits for:
-  small model calls run on NumPy and torch is imported at the first large one, see
-  ``unmangle.neural.engine``);
+  the model runs on NumPy by default, see ``unmangle.neural.engine``);
 - ``fast``: deterministic stages only;
-- ``full``: the default pipeline with the bundled model and its calibrated thresholds (bf16);
-- ``full-numpy`` / ``full-torch``: the same with every model call on one engine;
+- ``full``: the default pipeline with the bundled model and its calibrated thresholds (bf16, NumPy);
+- ``full-auto`` / ``full-torch``: the same with ``model_engine="auto"`` (torch for calls over 60
+  words) and ``"torch"``;
 - ``full-int8``: the same with ``precision="int8"`` (int8 Linear layers: faster, batch-dependent);
 - ``rewrite-all``: the same model asked to rewrite every region of every sentence (detect threshold 0),
   the "rewrite every sentence" configuration.
@@ -42,12 +42,9 @@ if config in ("import-torch", "full-torch"):
 t_import = time.perf_counter()
 if config != "import-torch":
     from unmangle import Repairer
-    from unmangle.neural import engine
-    if config == "full-numpy":
-        engine.SMALL_CALL_WORDS = 10 ** 9
-    elif config == "full-torch":
-        engine.SMALL_CALL_WORDS = -1
-    repairer = Repairer(fast=(config == "fast"), precision="int8" if config == "full-int8" else "bf16")
+    model_engine = {"full-auto": "auto", "full-torch": "torch"}.get(config, "numpy")
+    repairer = Repairer(fast=(config == "fast"), precision="int8" if config == "full-int8" else "bf16",
+                        model_engine=model_engine)
     if config == "rewrite-all":
         repairer = Repairer(stages=[s.with_settings(min_probability=0.0) if s.name == "neural" else s
                                     for s in repairer.stages])
@@ -96,7 +93,7 @@ def main() -> int:
     ap.add_argument("--text", help="a UTF-8 text file to use instead (one document)")
     ap.add_argument("--words", type=int, default=20000, help="words of corrupted UN text")
     ap.add_argument("--repeats", type=int, default=3, help="runs per configuration (median kept)")
-    ap.add_argument("--configs", default="import-torch,fast,full,full-numpy,full-torch,full-int8,rewrite-all")
+    ap.add_argument("--configs", default="import-torch,fast,full,full-auto,full-torch,full-int8,rewrite-all")
     ap.add_argument("--out", default=str(ROOT / "benchmarks/results/neural_speed.md"))
     args = ap.parse_args()
     docs = [Path(args.text).read_text(encoding="utf-8")] if args.text else make_docs(Path(args.shared), args.words, 2023)
@@ -128,7 +125,7 @@ def main() -> int:
         f"- Each configuration in a fresh process, median of {args.repeats} runs. `load s` = process start to "
         "a ready Repairer (imports included); `words/s` = all documents, one `repair_document` call each; "
         "`after the first` = the documents after the first one (what a long run settles at: the first "
-        "large call of `full` imports torch); `peak RSS` = the process's maximum resident memory.",
+        "large call of `full-auto` imports torch); `peak RSS` = the process's maximum resident memory.",
         "",
         "| configuration | load s | words/s | first document s | words/s after the first | edits | peak RSS MB |",
         "|---|---|---|---|---|---|---|",

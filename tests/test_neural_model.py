@@ -138,25 +138,45 @@ def test_inference_engines_match_transformers(tiny_model_dir):
 def test_numpy_and_torch_engines_agree(tiny_model_dir, precision):
     """The two engines round alike: a change's margin and a chunk's probability must not depend
     (beyond rounding) on which engine scored it."""
+    from unmangle.neural.numpy_t5 import NumpyT5
+
     out, _ = tiny_model_dir
     small = NeuralStage.from_dir(out, precision=precision)
-    small_network = small.rewriter.network
-    assert small_network.max_small_words > 0
-    large = small.with_settings()
-    from unmangle.neural.engine import load_network
-
-    routed_large = load_network(out, precision, max_small_words=-1)  # every call on torch
-    large.rewriter.network = large.detector.network = routed_large
+    large = NeuralStage.from_dir(out, precision=precision, engine="torch")
+    assert isinstance(small.rewriter.network, NumpyT5) and not isinstance(large.rewriter.network, NumpyT5)
     items = [(s, 0, s.index(" "), "The") for s in _BATCH_SENTENCES]
     tolerance = 0.05 if precision == "bf16" else 1e-4
-    with routed_large.sized(1):
-        on_torch = large.rewriter.margins(items), large.detector.chunk_scores(_BATCH_SENTENCES)
-    assert routed_large._large is not None  # torch did run
-    assert small.rewriter.margins(items) == pytest.approx(on_torch[0], abs=tolerance)
+    assert small.rewriter.margins(items) == pytest.approx(large.rewriter.margins(items), abs=tolerance)
     probs = [p for scored in small.detector.chunk_scores(_BATCH_SENTENCES) for *_, p in scored]
-    assert probs == pytest.approx([p for scored in on_torch[1] for *_, p in scored], abs=tolerance / 10)
+    assert probs == pytest.approx([p for scored in large.detector.chunk_scores(_BATCH_SENTENCES) for *_, p in scored],
+                                  abs=tolerance / 10)
     texts = [" ".join(_BATCH_SENTENCES)] * 2
     assert [len(c) for c in small.choices_many(texts)] == [len(c) for c in large.choices_many(texts)]
+
+
+def test_auto_engine_routes_by_call_size(tiny_model_dir):
+    """engine="auto": a call of up to SMALL_CALL_WORDS words on NumPy, a larger one on torch."""
+    out, _ = tiny_model_dir
+    stage = NeuralStage.from_dir(out, engine="auto")
+    network = stage.rewriter.network
+    seen = []
+    for engine in (network.small, network._large_engine()):
+        original = engine.encode
+
+        def spy(*args, _engine=engine, _original=original):
+            seen.append(_engine)
+            return _original(*args)
+
+        engine.encode = spy
+    try:
+        stage.choices_many(["Shares of Tennessee Holdings rose on Monday."])
+        assert seen and all(e is network.small for e in seen)
+        seen.clear()
+        stage.choices_many(["Shares of Tennessee Holdings rose on Monday after the company said so."] * 8)
+        assert seen and all(e is network._large for e in seen)
+    finally:
+        for engine in (network.small, network._large):
+            del engine.encode
 
 
 def test_routed_network_runs_on_numpy_without_torch(tiny_model_dir):
@@ -177,16 +197,17 @@ def test_routed_network_runs_on_numpy_without_torch(tiny_model_dir):
     assert network._load_large is None and network._large is None
 
 
-@pytest.mark.parametrize("precision", ["bf16", "fp32"])
-def test_repair_many_equals_one_by_one(tiny_model_dir, precision):
+@pytest.mark.parametrize("precision,engine", [("bf16", "numpy"), ("fp32", "numpy"), ("bf16", "auto")])
+def test_repair_many_equals_one_by_one(tiny_model_dir, precision, engine):
     out, _ = tiny_model_dir
-    repairer = Repairer(stages=[*Repairer(fast=True).stages, NeuralStage.from_dir(out, precision=precision)])
+    repairer = Repairer(stages=[*Repairer(fast=True).stages,
+                                NeuralStage.from_dir(out, precision=precision, engine=engine)])
     texts = ["Shares of Tennessee Holdings rose on Monday .", "", "Users of Ticketok shared it.  ",
              "The the company said it would appeal.",
              "A much longer sentence, padded by its neighbours in a batch, about the talks in Geneva.",
              "The ministers said on Friday that the talks would go on next week in Geneva, where the "
              "delegations of both countries have met four times since the summer."]
-    assert sum(len(t.split()) for t in texts) > SMALL_CALL_WORDS  # the batch runs on torch, each text on NumPy
+    assert sum(len(t.split()) for t in texts) > SMALL_CALL_WORDS  # with auto: the batch on torch, each text on NumPy
     many = repairer.repair_many(texts)
     for text, result in zip(texts, many):
         single = repairer.repair_document(text)
@@ -194,9 +215,9 @@ def test_repair_many_equals_one_by_one(tiny_model_dir, precision):
         assert [(e.start, e.end, e.new, e.stage) for e in result.edits] == \
             [(e.start, e.end, e.new, e.stage) for e in single.edits]
         for a, b in zip(result.edits, single.edits):
-            # every row is computed on its own, but a batch may run on torch and a single text on
+            # every row is computed on its own; with auto a batch runs on torch and a single text on
             # NumPy, whose bf16 products round apart now and then (unmangle.neural.engine)
-            assert a.confidence == pytest.approx(b.confidence, abs=2e-3 if precision == "bf16" else 1e-4)
+            assert a.confidence == pytest.approx(b.confidence, abs=2e-3 if engine == "auto" else 1e-4)
         assert apply_edits(text, result.edits) == result.text
 
 
@@ -224,9 +245,8 @@ def test_bf16_scores_are_batch_independent(tiny_model_dir):
     together = bf16.rewriter.margins(items)
     alone = [bf16.rewriter.margins([item])[0] for item in items]
     # to rounding: BLAS may block a product's sums differently for different row counts, so a value
-    # now and then rounds to the next bfloat16 (and a large stage call runs on torch, a small one on
-    # NumPy: measured on an AMD EPYC, up to 0.027 nats between a batch and single calls, 4e-4 in a
-    # chunk's probability); int8's per-batch input scale moves margins by ~0.1 and more
+    # may round to the next bfloat16 (on torch's engine, measured on an AMD EPYC: up to 0.027 nats
+    # between a batch and single calls); int8's per-batch input scale moves margins by ~0.1 and more
     assert together == pytest.approx(alone, abs=0.05)
     probs = [p for scored in bf16.detector.chunk_scores(_BATCH_SENTENCES) for *_, p in scored]
     probs_alone = [p for s in _BATCH_SENTENCES for *_, p in bf16.detector.chunk_scores([s])[0]]

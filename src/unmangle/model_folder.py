@@ -51,6 +51,18 @@ _READABLE_VERSIONS = (1, 2)
 _RENAMED_KEYS = {"rewrite_margin": "min_evidence", "detect_threshold": "min_probability"}
 
 
+#: Which arithmetic runs the model (:mod:`unmangle.neural.engine`): NumPy always (the default: a
+#: text's result never depends on what else is in its call), NumPy for small calls and torch for
+#: large ones, or torch always.
+ENGINES = ("numpy", "auto", "torch")
+
+
+def check_engine(engine: str) -> None:
+    """Raise ``ValueError`` naming the choices unless ``engine`` is one of :data:`ENGINES`."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+
+
 def check_precision(precision: str) -> None:
     """Raise ``ValueError`` naming the choices unless ``precision`` is one of :data:`PRECISIONS`."""
     if precision not in PRECISIONS:
@@ -181,7 +193,7 @@ class ModelFolder:
         self._lock = threading.RLock()
         self._ngram: NgramLM | None = None
         self._tokenizer: InferenceTokenizer | None = None
-        self._networks: dict[str, Any] = {}
+        self._networks: dict[tuple[str, str], Any] = {}
 
     @classmethod
     def open(cls, path: str | Path) -> "ModelFolder":
@@ -217,16 +229,18 @@ class ModelFolder:
                 self._tokenizer = self._guard(lambda: InferenceTokenizer(self.path))
             return self._tokenizer
 
-    def network(self, precision: str = "bf16"):
-        """The inference network at ``precision`` (:func:`unmangle.neural.engine.load_network`:
-        NumPy for small calls, torch for large ones and for ``int8``)."""
+    def network(self, precision: str = "bf16", engine: str = "numpy"):
+        """The inference network at ``precision`` on ``engine``
+        (:func:`unmangle.neural.engine.load_network`)."""
         check_precision(precision)
+        check_engine(engine)
         with self._lock:
-            if precision not in self._networks:
+            key = (precision, engine)
+            if key not in self._networks:
                 from .neural.engine import load_network
 
-                self._networks[precision] = self._guard(lambda: load_network(self.path, precision))
-            return self._networks[precision]
+                self._networks[key] = self._guard(lambda: load_network(self.path, precision, engine))
+            return self._networks[key]
 
     def fingerprint(self) -> str:
         """A short hash of the weights and settings: which model a result came from."""

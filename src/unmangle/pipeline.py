@@ -162,6 +162,7 @@ class Repairer:
             for key, value in used.thresholds().items():
                 fields[key] = f"{value:g}"
             fields["precision"] = s.precision
+            fields["model_engine"] = s.model_engine if s.precision != "int8" else "torch"
         if "lexicon" in self.stage_names:
             files = [str(p) for p in s.lexicons]
             tag = "default" if s.use_default_lexicon else "none"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .model_folder import check_precision
+from .model_folder import check_engine, check_precision
 
 #: Old option names, kept for one release.
 DEPRECATED_OPTIONS = {"threshold": "min_evidence"}
@@ -35,10 +35,13 @@ class RepairSettings:
     fast: bool = False
     #: the evidence a neural edit needs (nats); None: the model folder's calibrated value
     min_evidence: float | None = None
-    #: how the neural stage runs its model: "bf16" (default: a text's result never depends on
-    #: what else is in its batch), "int8" (faster; edits at the threshold can depend on the
-    #: batch) or "fp32"
+    #: the model's arithmetic: "bf16" (default: Linear layers in bfloat16), "int8" (on torch;
+    #: faster on some CPUs; edits at the threshold can depend on the batch) or "fp32"
     precision: str = "bf16"
+    #: which arithmetic runs the model: "numpy" (default: a text's result never depends on what
+    #: else is in its call; no torch needed), "auto" (torch for calls over 60 words: faster on
+    #: batches, results equal to rounding) or "torch" (see unmangle.neural.engine)
+    model_engine: str = "numpy"
     duplicate_similarity: float = 0.8
 
     def __post_init__(self) -> None:
@@ -48,6 +51,7 @@ class RepairSettings:
                 value = (value,)
             object.__setattr__(self, name, tuple(value))
         check_precision(self.precision)
+        check_engine(self.model_engine)
         if self.min_evidence is not None and not isinstance(self.min_evidence, (int, float)):
             raise TypeError(f"min_evidence must be a number, got {type(self.min_evidence).__name__}")
 

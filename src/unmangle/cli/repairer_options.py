@@ -7,8 +7,8 @@ import argparse
 
 def add_repairer_options(p: argparse.ArgumentParser) -> None:
     """Add ``--disable``, ``--enable``, ``--lexicon``, ``--fast``, ``--model``, ``--min-evidence``,
-    ``--precision``."""
-    from ..model_folder import PRECISIONS
+    ``--precision``, ``--model-engine``."""
+    from ..model_folder import ENGINES, PRECISIONS
     from ..pipeline import DEFAULT_ORDER
     from ..stages.base import stage_specs
 
@@ -32,11 +32,14 @@ def add_repairer_options(p: argparse.ArgumentParser) -> None:
                    "discount for merely commoner words (higher = fewer, safer changes; default: "
                    "the model's calibrated value; --threshold is its old name)")
     p.add_argument("--precision", choices=PRECISIONS, default="bf16",
-                   help="how the neural model runs: bf16 (default; each text is treated the same "
-                   "whatever it is batched with; on CPUs with AMX scores can move by hundredths of "
-                   "a nat), int8 (faster on some CPUs: from a few per cent "
-                   "to a third in our benchmarks; an edit near the threshold can depend on the "
-                   "batch) or fp32 (reference, slowest)")
+                   help="the neural model's arithmetic: bf16 (default: Linear layers in bfloat16, "
+                   "the rest in float32), int8 (runs on torch whatever --model-engine says; faster on "
+                   "some CPUs, from a few per cent to a third in our benchmarks; an edit near the "
+                   "threshold can depend on the batch) or fp32 (reference, slowest)")
+    p.add_argument("--model-engine", choices=ENGINES, default="numpy",
+                   help="what runs the neural model: numpy (default; a text's result does not depend "
+                   "on what else is repaired with it; no torch needed), auto (torch for calls over 60 "
+                   "words: faster on large inputs, results equal to rounding) or torch")
 
 
 def repairer_kwargs(args: argparse.Namespace) -> dict:
@@ -44,4 +47,4 @@ def repairer_kwargs(args: argparse.Namespace) -> dict:
     return {"disable": list(args.disable), "enable": list(args.enable), "lexicons": list(args.lexicon),
             "fast": args.fast,
             "model": args.model or "default", "min_evidence": args.threshold,
-            "precision": args.precision}
+            "precision": args.precision, "model_engine": args.model_engine}

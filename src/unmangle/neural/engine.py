@@ -1,4 +1,5 @@
-"""Which arithmetic runs the model: NumPy for small calls, torch for large ones.
+"""Which arithmetic runs the model: NumPy (the default), torch, or NumPy for small calls and torch
+for large ones.
 
 Both engines compute the same network (:mod:`unmangle.neural.numpy_t5`,
 :mod:`unmangle.neural.lean_t5`) with the same rounding at ``bf16`` (they sum in different
@@ -16,12 +17,21 @@ Measured (2-core AMD EPYC, ``benchmarks/results/engine_crossover.md``, NumPy's t
 encoding one sentence of 28 tokens 0.75, two 0.97, three 1.00, four 1.14, 8 to 32 sentences 1.27
 to 2.13; the decoder over 2 rows of 6 tokens 0.72, 4 rows 1.11, 32 rows 1.54.
 
-The engine is chosen once per stage call, by the words it repairs: a call of at most
+``engine="numpy"`` (the default; ``Repairer(model_engine=...)``, ``--model-engine``) runs every
+call on NumPy, whose arithmetic is made batch-independent (:mod:`unmangle.neural.numpy_t5`: small
+products padded to a row count where BLAS keeps one summation order, attention summed in float64),
+so a text's result does not depend on what else is in its call (one call per row and one batched
+call gave the same output on all of 5,000 MLQE-PE dev rows, ``benchmarks/results/latency.md``;
+across the two engines, 2 of 5,000 rows differed, an edit at the threshold each); no torch is
+needed, and the process holds half the memory. ``engine="torch"`` runs every call on
+torch. ``engine="auto"`` chooses once per stage call, by the words it repairs: a call of at most
 :data:`SMALL_CALL_WORDS` words runs on NumPy, a larger one on torch (imported the first time one
-is needed; without torch installed, everything runs on NumPy). Not per model call: switching
+is needed; without torch installed, everything runs on NumPy): the fastest for batches and single
+sentences alike, with results equal only to rounding between the two. Not per model call: switching
 engines model call by model call made a paragraph's repair slower than either engine alone
 (measured: 127 ms a paragraph against NumPy's 87 and torch's 74), as NumPy's BLAS threads and
-torch's take turns waiting on the same two cores. ``int8`` runs on torch alone (NumPy has no fast int8 products).
+torch's take turns waiting on the same two cores. ``int8`` runs on torch alone (NumPy has no
+fast int8 products).
 """
 
 from __future__ import annotations
@@ -153,9 +163,13 @@ def torch_network(model_dir: Path, precision: str) -> TorchNetwork:
     return TorchNetwork(LeanT5.load(model_dir).for_inference(precision))
 
 
-def load_network(model_dir: Path, precision: str = "bf16", max_small_words: int | None = None):
-    """The inference network of a model folder at ``precision`` (see the module docstring)."""
-    if precision == "int8":
+def load_network(model_dir: Path, precision: str = "bf16", engine: str = "numpy",
+                 max_small_words: int | None = None):
+    """The inference network of a model folder at ``precision`` on ``engine`` (see the module
+    docstring; ``int8`` runs on torch whatever the engine)."""
+    if engine == "numpy" and precision != "int8":
+        return NumpyT5.load(model_dir, precision)
+    if engine == "torch" or precision == "int8":
         try:
             return torch_network(model_dir, precision)
         except ImportError as exc:

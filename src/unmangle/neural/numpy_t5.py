@@ -3,8 +3,8 @@
 Importing torch takes over a second (1.19 s of a ready Repairer's 1.9 s, measured) and installing
 it takes hundreds of megabytes, yet repair needs only the forward pass of a 14M-parameter model:
 for one sentence, a few hundred small matrix products, which NumPy does faster than torch (less
-overhead per product); torch wins on large batches (:mod:`unmangle.neural.engine` picks one per
-call). This module runs the same architecture as
+overhead per product); torch wins on large batches (:mod:`unmangle.neural.engine`: NumPy by
+default, torch on request). This module runs the same architecture as
 :mod:`unmangle.neural.lean_t5` (T5 v1.1: pre-norm RMS layer norms, relative position buckets shared
 by the layers of a stack, unscaled dot-product attention, gated-GELU feed-forward, tied embeddings
 rescaled by d_model^-0.5) over a model folder's ``model.safetensors`` and ``config.json``.
@@ -14,6 +14,14 @@ bfloat16 (round to nearest even), its weights are bfloat16 and it accumulates in
 attention, the residual stream and the detector head stay float32. So the thresholds calibrated
 with the torch path hold unchanged (tests compare the two on a trained model). ``fp32`` rounds
 nothing.
+
+A text gets the same numbers whatever else is in its batch, to the last bit: a repair must not
+depend on whether a row came alone or with thousands of others. Two things break that in plain
+float32 NumPy, and both are handled: BLAS computes products of one to a few rows by other kernels,
+which sum in another order (:func:`row_stable_matmul` pads them), and attention sums over the keys,
+whose number grows with a batch's padding (:func:`exact_matmul` and the softmax sum in float64,
+which is exact enough that the order no longer shows after rounding to float32; about 5% of a
+document batch's time, measured). The torch path makes no such promise.
 
 Arrays in and out: token ids and masks are int64 ``(batch, tokens)`` arrays; states are float32.
 """
@@ -73,6 +81,30 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     return out
 
 
+#: OpenBLAS computes a product of fewer rows than this by other kernels (matrix-vector for one row),
+#: which sum in another order: padded to this many rows, a row's result no longer depends on how
+#: many rows share the product (checked for every layer shape of the bundled model, 1 to 6,000
+#: rows: ``tests/test_numpy_t5.py``).
+MIN_PRODUCT_ROWS = 8
+
+
+def row_stable_matmul(rows: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``rows @ weight`` whose every row is what it would be in a product with any other rows."""
+    m = rows.shape[0]
+    if m >= MIN_PRODUCT_ROWS:
+        return rows @ weight
+    padded = np.zeros((MIN_PRODUCT_ROWS, rows.shape[1]), dtype=rows.dtype)
+    padded[:m] = rows
+    return (padded @ weight)[:m]
+
+
+def exact_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` summed in float64 and rounded once to float32: the result does not depend on the
+    shapes around it. Attention's products sum over the keys, whose number grows with the padding
+    of a batch; summed in float32 their rounding would change with what else is in the batch."""
+    return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(np.float32)
+
+
 class _Linear:
     """A bias-free Linear layer: ``x @ weight.T``, in bfloat16 arithmetic when ``bf16``."""
 
@@ -84,9 +116,9 @@ class _Linear:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         rows = x.reshape(-1, x.shape[-1])
         if self.bf16:
-            out = to_bf16(to_bf16(rows) @ self.w)
+            out = to_bf16(row_stable_matmul(to_bf16(rows), self.w))
         else:
-            out = rows @ self.w
+            out = row_stable_matmul(rows, self.w)
         return out.reshape(*x.shape[:-1], self.w.shape[1])
 
 
@@ -95,8 +127,10 @@ def _rms_norm(x: np.ndarray, weight: np.ndarray, eps: float) -> np.ndarray:
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
+    """Softmax over keys, normalised by a float64 sum (padded keys add exact zeros, but a float32
+    sum's order changes with the length)."""
     e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    return e / e.sum(axis=-1, keepdims=True, dtype=np.float64).astype(np.float32)
 
 
 def log_softmax(x: np.ndarray) -> np.ndarray:
@@ -148,8 +182,8 @@ class _Attention:
                  kv: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         q = self._split(self.q(x))
         k, v = kv if kv is not None else self.keys_values(memory)
-        scores = q @ k.transpose(0, 1, 3, 2) + bias  # T5 does not scale q.k
-        out = _softmax(scores) @ v
+        scores = exact_matmul(q, k.transpose(0, 1, 3, 2)) + bias  # T5 does not scale q.k
+        out = exact_matmul(_softmax(scores), v)
         return self.o(out.transpose(0, 2, 1, 3).reshape(x.shape[0], x.shape[1], -1))
 
 
@@ -228,7 +262,7 @@ class NumpyT5:
 
     def detect_logits(self, hidden: np.ndarray) -> np.ndarray:
         """Per-token corruption logits from encoder states, shape (batch, tokens)."""
-        return (hidden @ self.detector_w + self.detector_b)[..., 0]
+        return (exact_matmul(hidden, self.detector_w) + self.detector_b)[..., 0]
 
     def cross_keys_values(self, hidden: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """Each decoder layer's keys and values of the encoder states (computed once per batch)."""

@@ -108,4 +108,6 @@ class Rewriter:
         logp = log_softmax(logits)
         valid = labels != -100
         picked = np.take_along_axis(logp, np.maximum(labels, 0)[..., None], axis=-1)[..., 0]
-        return (picked * valid).sum(-1)
+        # summed in float64: the number of padded positions (exact zeros) depends on the batch,
+        # and a float32 sum's order on the number of positions
+        return (picked.astype(np.float64) * valid).sum(-1)

@@ -75,21 +75,23 @@ class NeuralStage:
 
     @classmethod
     def from_folder(cls, folder: ModelFolder, *, min_evidence: float | None = None,
-                    precision: str = "bf16") -> "NeuralStage":
-        """The stage over an open model folder; ``min_evidence`` overrides its calibrated value."""
+                    precision: str = "bf16", engine: str = "numpy") -> "NeuralStage":
+        """The stage over an open model folder; ``min_evidence`` overrides its calibrated value;
+        ``engine``: see :mod:`unmangle.neural.engine`."""
         check_precision(precision)
         settings = folder.settings if min_evidence is None else replace(folder.settings, min_evidence=min_evidence)
-        return cls(folder.network(precision), folder.tokenizer(), settings, precision=precision,
+        return cls(folder.network(precision, engine), folder.tokenizer(), settings, precision=precision,
                    lm=folder.ngram())
 
     @classmethod
     def from_dir(cls, model_dir, *, min_evidence: float | None = None, precision: str = "bf16",
-                 threshold: float | None = None) -> "NeuralStage":
+                 threshold: float | None = None, engine: str = "numpy") -> "NeuralStage":
         """The stage over the model folder at ``model_dir`` (``threshold``: deprecated name of
         ``min_evidence``)."""
         if threshold is not None and min_evidence is None:
             min_evidence = threshold
-        return cls.from_folder(ModelFolder.open(model_dir), min_evidence=min_evidence, precision=precision)
+        return cls.from_folder(ModelFolder.open(model_dir), min_evidence=min_evidence, precision=precision,
+                               engine=engine)
 
     def _sized(self, texts: list[str]):
         """The block in which the model runs on the engine for this call's size

@@ -11,7 +11,8 @@ from .base import StageSpec, register
 def build_neural_stage(settings, folder):
     from ..neural.stage import NeuralStage
 
-    return NeuralStage.from_folder(folder, min_evidence=settings.min_evidence, precision=settings.precision)
+    return NeuralStage.from_folder(folder, min_evidence=settings.min_evidence, precision=settings.precision,
+                                   engine=settings.model_engine)
 
 
 SPEC = register(StageSpec("neural", order=50, build=build_neural_stage, needs_model=True,
