@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Where NumPy stops being the faster engine for the bundled model (``SMALL_CALL_POSITIONS``).
+"""Where NumPy stops being the faster engine for the bundled model (``SMALL_CALL_WORDS`` of the
+``auto`` engine).
 
 Times the same encoder and decoder calls on both engines of :mod:`unmangle.neural.engine` (NumPy,
 torch) at the default ``bf16`` precision, over batch shapes from one short sentence to 32 rows,
@@ -117,7 +118,8 @@ def main() -> None:
     args.out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     lines = ["# Engine crossover: NumPy or torch for a model call", "",
              f"`{record['command']}` ({record['date']}; {record['machine']})", "",
-             f"A stage call of at most {SMALL_CALL_WORDS} words runs on NumPy, a larger one on torch. "
+             "Every call runs on NumPy by default; with `model_engine=\"auto\"` a stage call of at "
+             f"most {SMALL_CALL_WORDS} words runs on NumPy, a larger one on torch. "
              "Max abs diff: the largest difference between the engines' outputs (encoder states; "
              "decoder logits), both at bf16.", "",
              "| call | batch | tokens | positions | NumPy ms | torch ms | NumPy ÷ torch | max abs diff |",

@@ -52,3 +52,45 @@ def test_encoder_detector_and_decoder_are_batch_independent(precision):
     logits1 = net.decoder_logits(h1, mask1, net.shift_right(labels1, 0))
     logits3 = net.decoder_logits(h3, mask3, net.shift_right(labels3, 0))
     assert np.array_equal(logits1[0, :3], logits3[1, :3])
+
+
+_SENTENCES = ["Shares of Tennessee Holdings rose on Monday.",
+              "Users of Ticketok shared it widely, the company said in a statement on Tuesday night.",
+              "It rained."]
+
+
+@needs_model
+def test_margins_and_probabilities_alone_equal_batched():
+    from unmangle.neural.stage import NeuralStage
+
+    stage = NeuralStage.from_dir(MODEL)
+    items = [(s, 0, s.index(" "), "The") for s in _SENTENCES]
+    assert stage.rewriter.margins(items) == [stage.rewriter.margins([item])[0] for item in items]
+    probs = [p for scored in stage.detector.chunk_scores(_SENTENCES) for *_, p in scored]
+    assert probs == [p for s in _SENTENCES for *_, p in stage.detector.chunk_scores([s])[0]]
+
+
+@needs_model
+@pytest.mark.parametrize("precision", ["bf16", "fp32"])
+def test_repair_many_equals_one_by_one(precision):
+    """A text's repair does not depend on what else is in its call: the same edits with the same
+    confidences. (With model_engine="auto" a batch runs on torch and a single text on NumPy, so
+    an edit at the threshold may differ: not promised, not tested.)"""
+    from unmangle import Repairer, apply_edits
+
+    repairer = Repairer(precision=precision)
+    texts = ["Shares of Tennessee Holdings rose on Monday .", "", "Users of Ticketok shared it.  ",
+             "The the company said it would appeal.",
+             "But from the late 9th century they were considerably larger in an area spreading hundreds "
+             "of dominions.",
+             "A much longer sentence, padded by its neighbours in a batch, about the talks in Geneva.",
+             "The ministers said on Friday that the talks would go on next week in Geneva, where the "
+             "delegations of both countries have met four times since the summer."]
+    many = repairer.repair_many(texts)
+    assert any(e.stage == "neural" for r in many for e in r.edits)
+    for text, result in zip(texts, many):
+        single = repairer.repair_document(text)
+        assert result.text == single.text
+        assert [(e.start, e.end, e.new, e.stage, e.confidence) for e in result.edits] == \
+            [(e.start, e.end, e.new, e.stage, e.confidence) for e in single.edits]
+        assert apply_edits(text, result.edits) == result.text

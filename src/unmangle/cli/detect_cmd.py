@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--neural", action="store_true",
                    help="also read the neural detector: far surer of damage like the corruption "
                    "generator's (swapped synonyms, garbled clauses), less sure of real machine "
-                   "translation, about six times slower (unmangle/data/document_score_neural.json)")
+                   "translation, about nine times slower (unmangle/data/document_score_neural.json)")
     p.add_argument("--classifier", metavar="FILE", help="a document-score classifier JSON "
                    "(default: the shipped one, unmangle/data/document_score.json)")
     p.add_argument("--model", metavar="DIR", help="model folder for the detector and --spans "

@@ -9,18 +9,19 @@ by 0.003 at most, ``benchmarks/results/engine_crossover.md``; at ``fp32`` they a
 do not know which one ran. They differ in cost:
 
 - NumPy needs no torch import (1.2 s of a ready Repairer's 1.9 s, measured) and has less overhead
-  per product, so a call over a sentence or two is faster.
+  per product, so a call over one sentence is faster.
 - torch computes bfloat16 products natively (AVX-512 BF16), up to twice NumPy's float32 rate on
   large batches.
 
 Measured (2-core AMD EPYC, ``benchmarks/results/engine_crossover.md``, NumPy's time over torch's):
-encoding one sentence of 28 tokens 0.75, two 0.97, three 1.00, four 1.14, 8 to 32 sentences 1.27
-to 2.13; the decoder over 2 rows of 6 tokens 0.72, 4 rows 1.11, 32 rows 1.54.
+encoding one sentence of 28 tokens 0.81, two 1.00, three 1.22, four 1.30, 8 to 32 sentences 1.96
+to 2.04; the decoder over 1 to 16 rows 0.90 to 1.06, 32 rows of 6 tokens 1.69.
 
 ``engine="numpy"`` (the default; ``Repairer(model_engine=...)``, ``--model-engine``) runs every
-call on NumPy, whose arithmetic is made batch-independent (:mod:`unmangle.neural.numpy_t5`: small
-products padded to a row count where BLAS keeps one summation order, attention summed in float64),
-so a text's result does not depend on what else is in its call (one call per row and one batched
+call on NumPy, whose arithmetic is made batch-independent for the bundled model's layer sizes
+(:mod:`unmangle.neural.numpy_t5`: small products padded to a row count where BLAS keeps one
+summation order, attention summed in float64), so a text's result does not depend on what else is
+in its call (one call per row and one batched
 call gave the same output on all of 5,000 MLQE-PE dev rows, ``benchmarks/results/latency.md``;
 across the two engines, 2 of 5,000 rows differed, an edit at the threshold each); no torch is
 needed, and the process holds half the memory. ``engine="torch"`` runs every call on
@@ -173,7 +174,9 @@ def load_network(model_dir: Path, precision: str = "bf16", engine: str = "numpy"
         try:
             return torch_network(model_dir, precision)
         except ImportError as exc:
-            raise ImportError(f"precision 'int8' runs the model on torch, which cannot be imported ({exc}); "
-                              "install it (pip install torch) or use precision 'bf16'") from None
+            asked = "precision 'int8' runs" if precision == "int8" else "engine 'torch' runs"
+            instead = "precision 'bf16'" if precision == "int8" else "engine 'numpy' (the default)"
+            raise ImportError(f"{asked} the model on torch, which cannot be imported ({exc}); "
+                              f"install it (pip install torch) or use {instead}") from None
     return RoutedNetwork(NumpyT5.load(model_dir, precision), lambda: torch_network(model_dir, precision),
                          max_small_words)

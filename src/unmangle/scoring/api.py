@@ -10,7 +10,7 @@ Two classifiers ship as package data (``unmangle/data/``), both trained by
   chunks it finds likely damaged). On held-out documents it finds damage of the kinds the
   corruption generator makes far better (synonym swaps alone: AUC 0.69 against 0.52; clauses
   0.75 against 0.55; the news preset 0.957 against 0.936) but real machine translation worse
-  (MLQE-PE 10-sentence documents 0.66 against 0.69), and it scores about six times slower
+  (MLQE-PE 10-sentence documents 0.66 against 0.69), and it scores about nine times slower
   (``benchmarks/results/document_score.md``): a choice for text damaged the way the generator
   damages it, not the default.
 
