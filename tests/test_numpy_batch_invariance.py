@@ -10,21 +10,43 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from unmangle.neural.numpy_t5 import MIN_PRODUCT_ROWS, NumpyT5, row_stable_matmul
+from unmangle.neural.numpy_t5 import MIN_PRODUCT_ROWS, NumpyT5, blas_keeps_rows, row_stable_matmul, to_bf16
 from unmangle.resources import bundled_model_dir
 
 MODEL = bundled_model_dir()
 needs_model = pytest.mark.skipif(MODEL is None, reason="no bundled model in this install")
 
 
-@pytest.mark.parametrize("k,n", [(256, 256), (256, 1024), (1024, 256), (256, 16000)])
-def test_a_rows_product_does_not_depend_on_the_other_rows(k, n):
+@pytest.mark.parametrize("k,n", [(256, 256), (256, 1024), (1024, 256), (256, 16000), (512, 128), (128, 512)])
+def test_the_probe_never_trusts_a_product_that_changes_rows(k, n):
+    """Where the load-time probe says this BLAS keeps a row's result whatever the row count, a far
+    wider check agrees (the bundled model's shapes, and the tiny test model's)."""
     rng = np.random.default_rng(k + n)
-    weight = rng.standard_normal((k, n)).astype(np.float32)
-    rows = rng.standard_normal((6000 if n <= 1024 else 600, k)).astype(np.float32)
+    weight = to_bf16(rng.standard_normal((k, n)).astype(np.float32))
+    if not blas_keeps_rows(weight):
+        return  # that shape runs in float64: nothing to trust
+    rows = to_bf16(rng.standard_normal((6000 if n <= 1024 else 600, k)).astype(np.float32))
     reference = row_stable_matmul(rows, weight)
     for m in (*range(1, 2 * MIN_PRODUCT_ROWS + 1), 31, 100, 257):
         assert np.array_equal(row_stable_matmul(rows[:m], weight), reference[:m]), m
+
+
+def test_a_shape_that_changes_rows_runs_in_float64(monkeypatch):
+    """A BLAS that sums a row differently with more rows around it (simulated: a tiny offset
+    that grows with the row count) fails the probe, and the layer then sums in float64."""
+    import unmangle.neural.numpy_t5 as numpy_t5
+
+    def unsteady(rows, weight):
+        return rows @ weight + np.float32(1e-6) * rows.shape[0]
+
+    monkeypatch.setattr(numpy_t5, "row_stable_matmul", unsteady)
+    monkeypatch.setattr(numpy_t5, "_ROWS_KEPT", {})
+    weight = np.random.default_rng(0).standard_normal((64, 48)).astype(np.float32)
+    assert not numpy_t5.blas_keeps_rows(weight)
+    layer = numpy_t5._Linear(weight.T, bf16=False)
+    assert layer.product is numpy_t5.exact_matmul
+    x = np.random.default_rng(1).standard_normal((5, 64)).astype(np.float32)
+    assert np.array_equal(layer(x)[:2], layer(x[:2]))
 
 
 def _batch(model_dir, texts):

@@ -85,7 +85,9 @@ class Repairer:
     ``disable=("duplicates",)`` switches stages off, ``enable=(...)`` adds opt-in stages,
     ``lexicons=[path]`` adds lexicon files, ``fast=True`` skips the model's stages, ``model=DIR``
     uses a fine-tuned model (``None``: no model), ``min_evidence=`` sets the neural stage's margin,
-    ``precision="int8"`` runs the model faster. ``stages=[...]`` replaces the pipeline with your own
+    ``precision="int8"`` runs the model faster on torch, ``model_engine="auto"`` or ``"torch"``
+    runs large calls or all calls on torch instead of NumPy (faster batches; a text's result then
+    depends on its call to rounding). ``stages=[...]`` replaces the pipeline with your own
     stage objects. A Repairer holds no per-call state: one instance serves many threads.
     """
 

@@ -18,11 +18,11 @@ encoding one sentence of 28 tokens 0.81, two 1.00, three 1.22, four 1.30, 8 to 3
 to 2.04; the decoder over 1 to 16 rows 0.90 to 1.06, 32 rows of 6 tokens 1.69.
 
 ``engine="numpy"`` (the default; ``Repairer(model_engine=...)``, ``--model-engine``) runs every
-call on NumPy, whose arithmetic is made batch-independent for the bundled model's layer sizes
-(:mod:`unmangle.neural.numpy_t5`: small products padded to a row count where BLAS keeps one
-summation order, attention summed in float64), so a text's result does not depend on what else is
-in its call (one call per row and one batched
-call gave the same output on all of 5,000 MLQE-PE dev rows, ``benchmarks/results/latency.md``;
+call on NumPy, whose arithmetic is made batch-independent (:mod:`unmangle.neural.numpy_t5`: small
+products padded to a row count where BLAS keeps one summation order, attention summed in float64,
+layers whose shape the installed BLAS does not keep row by row summed in float64), so a text's
+result does not depend on what else is in its call (one call per row and one batched call gave
+the same output on all of 5,000 MLQE-PE dev rows, ``benchmarks/results/latency.md``;
 across the two engines, 2 of 5,000 rows differed, an edit at the threshold each); no torch is
 needed, and the process holds half the memory. ``engine="torch"`` runs every call on
 torch. ``engine="auto"`` chooses once per stage call, by the words it repairs: a call of at most

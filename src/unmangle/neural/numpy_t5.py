@@ -15,21 +15,20 @@ attention, the residual stream and the detector head stay float32. So the thresh
 with the torch path hold unchanged (tests compare the two on a trained model). ``fp32`` rounds
 nothing.
 
-A text should get the same numbers whatever else is in its batch, to the last bit: a repair must
-not depend on whether a row came alone or with thousands of others. Two things break that in plain
+A text gets the same numbers whatever else is in its batch, to the last bit: a repair must not
+depend on whether a row came alone or with thousands of others. Two things break that in plain
 float32 NumPy. Attention sums over the keys, whose number grows with a batch's padding: those
 products and the softmax sum run in float64 (:func:`exact_matmul`), exact enough that the order
 no longer shows after rounding to float32. And BLAS may sum a row of a matrix product in an order
 that depends on how many rows the product has: OpenBLAS (as NumPy's wheels ship it, x86-64) does
 for one to three rows (:func:`row_stable_matmul` pads those to 8) and, for some layer shapes, at
-any row count (a 512 -> 128 layer, measured). For the bundled model's shapes (256 -> 256, 256 ->
-1,024, 1,024 -> 256, 256 -> 16,000) a row's result in products of 1 to 257 rows equals its result
-in a product of 6,000 rows (600 for the output layer; ``tests/test_numpy_batch_invariance.py``),
-and one call per MLQE-PE dev row gave the same repairs as one batched call on all 5,000; another
-model's shapes or another BLAS can make an edit at the threshold depend on the batch again.
-Making every product batch-independent by construction (float64 sums, or fixed blocks of rows)
-was measured at 1.6-2.3 times the time of a large product, so it is not done. These guards cost
-about 5% of a document batch's time. The torch path promises agreement to rounding only.
+any row count (a 512 -> 128 layer, measured). Each layer's shape is therefore probed when a model
+loads (:func:`blas_keeps_rows`); a shape this BLAS does not keep runs in float64. For the bundled
+model's shapes (256 -> 256, 256 -> 1,024, 1,024 -> 256, 256 -> 16,000) OpenBLAS keeps rows, and
+one call per MLQE-PE dev row gave the same repairs as one batched call on all 5,000. Float64 sums
+(or fixed blocks of rows) for every product were measured at 1.6-2.3 times the time of a large
+product, hence the probe. These guards cost about 5% of a document batch's time on the bundled
+model. The torch path promises agreement to rounding only.
 
 Arrays in and out: token ids and masks are int64 ``(batch, tokens)`` arrays; states are float32.
 """
@@ -113,20 +112,49 @@ def exact_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(np.float32)
 
 
+#: Row counts a layer shape is probed at (:func:`blas_keeps_rows`), against one product of
+#: :data:`PROBE_ROWS` rows: around the counts where BLAS switches kernels (fewer than 8 rows are
+#: padded to 8, so 1 stands for them), and a few larger ones.
+PROBE_COUNTS = (1, 8, 9, 12, 16, 31, 64, 100)
+PROBE_ROWS = 300
+_ROWS_KEPT: dict[tuple[int, int], bool] = {}
+
+
+def blas_keeps_rows(weight: np.ndarray) -> bool:
+    """Whether this process's BLAS gives each row of a product with ``weight`` (float32, inputs
+    times weight) the same result at every probed row count (:func:`row_stable_matmul`).
+
+    Measured once per shape and process (about 40 ms for the bundled model's 256 -> 16,000 output
+    layer, a few ms for each of the others). OpenBLAS on x86-64 keeps rows for every layer shape of the
+    bundled model and not for a 512 -> 128 layer; a layer whose shape fails runs in float64
+    (:func:`exact_matmul`), about twice as slow, so every model stays batch-independent.
+    """
+    key = (int(weight.shape[0]), int(weight.shape[1]))
+    if key not in _ROWS_KEPT:
+        rng = np.random.default_rng(0)
+        x = to_bf16(rng.standard_normal((PROBE_ROWS, key[0])).astype(np.float32))
+        w = np.ascontiguousarray(weight, dtype=np.float32)
+        reference = row_stable_matmul(x, w)
+        _ROWS_KEPT[key] = all(np.array_equal(row_stable_matmul(x[:m], w), reference[:m]) for m in PROBE_COUNTS)
+    return _ROWS_KEPT[key]
+
+
 class _Linear:
-    """A bias-free Linear layer: ``x @ weight.T``, in bfloat16 arithmetic when ``bf16``."""
+    """A bias-free Linear layer: ``x @ weight.T``, in bfloat16 arithmetic when ``bf16``; in float64
+    sums where this BLAS would make a row's result depend on the other rows."""
 
     def __init__(self, weight: np.ndarray, bf16: bool) -> None:
         self.bf16 = bf16
         w = np.ascontiguousarray(weight.T, dtype=np.float32)
         self.w = to_bf16(w) if bf16 else w
+        self.product = row_stable_matmul if blas_keeps_rows(self.w) else exact_matmul
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         rows = x.reshape(-1, x.shape[-1])
         if self.bf16:
-            out = to_bf16(row_stable_matmul(to_bf16(rows), self.w))
+            out = to_bf16(self.product(to_bf16(rows), self.w))
         else:
-            out = row_stable_matmul(rows, self.w)
+            out = self.product(rows, self.w)
         return out.reshape(*x.shape[:-1], self.w.shape[1])
 
 
