@@ -134,3 +134,28 @@ def test_a_command_missing_a_training_package_says_which_extra_to_install(tmp_pa
     assert done.returncode == 1, done.stderr[-2000:]
     assert "needs torch" in done.stderr and "pip install 'unmangle[train]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_asking_for_torch_without_it_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    """``--model-engine torch`` where torch cannot be imported: one line naming the way out, no
+    traceback, exit 1."""
+    import shutil
+
+    from unmangle.neural import engine
+    from unmangle.resources import bundled_model_dir
+
+    if bundled_model_dir() is None:
+        pytest.skip("no bundled model in this install")
+    model = shutil.copytree(bundled_model_dir(), tmp_path / "model")  # a folder no other test has loaded
+
+    def no_torch(*_):
+        raise ImportError("No module named 'torch'")
+
+    monkeypatch.setattr(engine, "torch_network", no_torch)
+    path = tmp_path / "in.txt"
+    path.write_text("Shares of Tennessee Holdings rose on Monday.\n", encoding="utf-8")
+    code = main(["repair", str(path), "--model-engine", "torch", "--model", str(model)])
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err.startswith("unmangle repair: error: engine 'torch' runs the model on torch, which cannot be imported")
+    assert "engine 'numpy' (the default)" in err and "Traceback" not in err

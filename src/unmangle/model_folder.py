@@ -57,6 +57,10 @@ _RENAMED_KEYS = {"rewrite_margin": "min_evidence", "detect_threshold": "min_prob
 ENGINES = ("numpy", "auto", "torch")
 
 
+class TorchUnavailable(ImportError):
+    """Torch was asked for (``precision="int8"``, ``model_engine="torch"``) but cannot be imported."""
+
+
 def check_engine(engine: str) -> None:
     """Raise ``ValueError`` naming the choices unless ``engine`` is one of :data:`ENGINES`."""
     if engine not in ENGINES:

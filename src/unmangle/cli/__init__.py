@@ -8,6 +8,7 @@ import sys
 from typing import Sequence
 
 from .. import __version__
+from ..model_folder import TorchUnavailable
 
 #: (module, one-line help) for each subcommand, in the order ``--help`` lists them.
 SUBCOMMANDS: tuple[str, ...] = (
@@ -69,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CLIError as exc:
         print(f"unmangle {args.command}: error: {exc}", file=sys.stderr)
         return exc.code
+    except TorchUnavailable as exc:
+        print(f"unmangle {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] not in TRAINING_PACKAGES:
             raise

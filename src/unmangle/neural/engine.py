@@ -45,6 +45,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..model_folder import TorchUnavailable
 from .numpy_t5 import NumpyT5, greedy_decode, shift_right
 
 log = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ def load_network(model_dir: Path, precision: str = "bf16", engine: str = "numpy"
         except ImportError as exc:
             asked = "precision 'int8' runs" if precision == "int8" else "engine 'torch' runs"
             instead = "precision 'bf16'" if precision == "int8" else "engine 'numpy' (the default)"
-            raise ImportError(f"{asked} the model on torch, which cannot be imported ({exc}); "
-                              f"install it (pip install torch) or use {instead}") from None
+            raise TorchUnavailable(f"{asked} the model on torch, which cannot be imported ({exc}); "
+                                   f"install it (pip install torch) or use {instead}") from None
     return RoutedNetwork(NumpyT5.load(model_dir, precision), lambda: torch_network(model_dir, precision),
                          max_small_words)
