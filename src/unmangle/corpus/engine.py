@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
@@ -205,12 +206,31 @@ def _deliver(sink: ShardSink, bar: Progress, batch: Sequence[tuple[int, str]], o
     bar.update(len(batch), words)
 
 
+#: Environment variables that size the thread pools of the BLAS libraries NumPy may be built on.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextmanager
+def _blas_threads_for_children(threads: int) -> Iterator[None]:
+    """Spawned workers start with ``threads`` BLAS threads each (read when NumPy loads its BLAS),
+    so that workers times threads does not oversubscribe the cores; a variable the user set is kept."""
+    added = [name for name in BLAS_THREAD_VARIABLES if name not in os.environ]
+    for name in added:
+        os.environ[name] = str(threads)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
 def _run_pool(prep: Prepared, sink: ShardSink, bar: Progress, batches: Iterator[list], workers: int) -> None:
     threads = max(1, (os.cpu_count() or 1) // workers)
     ctx = mp.get_context("spawn")  # no fork of a parent that may hold torch threads
     in_flight: deque = deque()
     limit = workers * 4
-    with ctx.Pool(workers, initializer=init_worker, initargs=(prep.settings, threads)) as pool:
+    with _blas_threads_for_children(threads), \
+            ctx.Pool(workers, initializer=init_worker, initargs=(prep.settings, threads)) as pool:
         for batch in batches:
             meta = [(r.index, r.where) for r in batch]
             in_flight.append((meta, pool.apply_async(process_in_worker, ([r.payload for r in batch],))))
