@@ -15,7 +15,7 @@ A model folder (written by ``unmangle train`` / ``finetune``, or the bundled ``u
 
 Nothing here imports torch: the deterministic stages and the capitals stage read settings and the
 n-gram model without it. :meth:`ModelFolder.network` loads the inference network on first use (on
-NumPy; torch only once a large batch or ``int8`` needs it).
+NumPy; torch only for ``int8`` or when an engine other than ``numpy`` asks for it).
 """
 
 from __future__ import annotations
@@ -65,6 +65,12 @@ def check_engine(engine: str) -> None:
     """Raise ``ValueError`` naming the choices unless ``engine`` is one of :data:`ENGINES`."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+
+
+def engine_for(precision: str, engine: str) -> str:
+    """The engine that actually runs ``engine`` at ``precision``: ``int8`` runs on torch whatever
+    was asked (NumPy has no fast int8 products)."""
+    return "torch" if precision == "int8" else engine
 
 
 def check_precision(precision: str) -> None:
@@ -238,6 +244,7 @@ class ModelFolder:
         (:func:`unmangle.neural.engine.load_network`)."""
         check_precision(precision)
         check_engine(engine)
+        engine = engine_for(precision, engine)
         with self._lock:
             key = (precision, engine)
             if key not in self._networks:

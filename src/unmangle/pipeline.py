@@ -20,6 +20,7 @@ from .document import Document
 from .edits import Edit, apply_edits
 from .language import protect
 from .line_endings import LineEndings
+from .model_folder import engine_for
 from .settings import RepairSettings
 from .stages.base import Stage, as_stage, stage_specs
 
@@ -164,7 +165,7 @@ class Repairer:
             for key, value in used.thresholds().items():
                 fields[key] = f"{value:g}"
             fields["precision"] = s.precision
-            fields["model_engine"] = s.model_engine if s.precision != "int8" else "torch"
+            fields["model_engine"] = engine_for(s.precision, s.model_engine)
         if "lexicon" in self.stage_names:
             files = [str(p) for p in s.lexicons]
             tag = "default" if s.use_default_lexicon else "none"

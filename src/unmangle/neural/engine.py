@@ -45,7 +45,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ..model_folder import TorchUnavailable
+from ..model_folder import TorchUnavailable, engine_for
 from .numpy_t5 import NumpyT5, greedy_decode, shift_right
 
 log = logging.getLogger(__name__)
@@ -169,9 +169,10 @@ def load_network(model_dir: Path, precision: str = "bf16", engine: str = "numpy"
                  max_small_words: int | None = None):
     """The inference network of a model folder at ``precision`` on ``engine`` (see the module
     docstring; ``int8`` runs on torch whatever the engine)."""
-    if engine == "numpy" and precision != "int8":
+    engine = engine_for(precision, engine)
+    if engine == "numpy":
         return NumpyT5.load(model_dir, precision)
-    if engine == "torch" or precision == "int8":
+    if engine == "torch":
         try:
             return torch_network(model_dir, precision)
         except ImportError as exc:
