@@ -90,6 +90,25 @@ def test_normalize_runs_again_after_a_removal_exposes_damage():
     assert Repairer(stages=[_RemoveMarker(), NormalizeStage()]).repair(text) == tidied.text
 
 
+def test_a_removal_that_brings_two_copies_together_is_settled_in_the_same_repair(monkeypatch):
+    """Four scraped copies of a paragraph stand between a sentence and its copy, too far apart to
+    count as damage; once they go, the two are two paragraphs apart, and the duplicates stage,
+    looking again, removes the copy now rather than on a second repair."""
+    import unmangle.pipeline as pipeline
+
+    lead = "The central bank raised its main interest rate by half a point on Tuesday, the third rise this year."
+    body = "Inflation has stayed above the bank's target of two per cent for more than two years now."
+    spun = body.replace("stayed", "remained")
+    text = "\n\n".join([lead, body, spun, body, spun, "Markets barely moved after the announcement.", lead])
+    once = REPAIRER.repair_document(text)
+    assert once.text == "\n\n".join([lead, body, "Markets barely moved after the announcement."])
+    assert apply_edits(text, once.edits) == once.text
+    assert REPAIRER.repair(once.text) == once.text
+    monkeypatch.setattr(pipeline, "SETTLE_ROUNDS", 0)  # without looking again, a second repair finds more
+    first = REPAIRER.repair(text)
+    assert REPAIRER.repair(first) != first
+
+
 def test_a_tripled_word_goes_in_one_pass():
     once = REPAIRER.repair("The council council council met.")
     assert once == "The council met." and REPAIRER.repair(once) == once

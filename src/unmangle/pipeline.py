@@ -26,6 +26,10 @@ from .stages.base import Stage, as_stage, stage_specs
 
 log = logging.getLogger(__name__)
 
+#: How many times a removal stage looks again at a text it removed something from
+#: (:meth:`Repairer._settle`); on text not made of repeats the first look finds nothing.
+SETTLE_ROUNDS = 4
+
 #: Deprecated name of :class:`RepairSettings`.
 RepairerConfig = RepairSettings
 
@@ -197,7 +201,7 @@ class Repairer:
                 edits = protect(edits, docs[i].text)  # non-English lines: Unicode repair only
                 docs[i].apply(edits)
                 if edits and tidy is not None and stage.removes_text:
-                    docs[i].apply(protect(tidy.tidy(docs[i].text, _joins(edits)), docs[i].text))
+                    self._settle(stage, tidy, docs[i], edits)
             if stage.tidies:
                 tidy = stage
         results = []
@@ -208,6 +212,27 @@ class Repairer:
 
     def repair(self, text: str) -> str:
         return self.repair_document(text).text
+
+    @staticmethod
+    def _settle(stage: Stage, tidy: Stage, doc: Document, removed: list[Edit]) -> None:
+        """Tidy where ``stage``'s removals joined their neighbours, then let ``stage`` look again,
+        until it removes nothing more (at most :data:`SETTLE_ROUNDS` times).
+
+        A removal changes what the stage saw: tidying re-spaces the join ("sharply .\nThe" ->
+        "sharply.\nThe", now a word-for-word copy of a sentence that differed), and two copies
+        that stood too far apart to count as scraping damage may now be neighbours. A second
+        repair would remove those; looking again here keeps "repairing the output changes
+        nothing". Only a text the stage removed something from pays for it.
+        """
+        for looked in range(SETTLE_ROUNDS + 1):
+            tidied = protect(tidy.tidy(doc.text, _joins(removed)), doc.text)
+            doc.apply(tidied)
+            if looked == SETTLE_ROUNDS or not (tidied or any("\n" in e.old for e in removed)):
+                return
+            removed = protect(stage.propose(doc.text), doc.text)
+            if not removed:
+                return
+            doc.apply(removed)
 
     def __repr__(self) -> str:
         return f"Repairer(stages={self.stage_names})"
