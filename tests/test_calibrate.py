@@ -84,23 +84,33 @@ def test_calibrate_command_writes_thresholds_it_reports(tiny_model_dir, tmp_path
     pairs = tmp_path / "pairs.jsonl"
     pairs.write_text("".join(json.dumps({"mt": s, "pe": t, "pair": "xx-en"}) + "\n" for s, t in TINY_PAIRS),
                      encoding="utf-8")
+    general = tmp_path / "general.jsonl"  # another register, Moses-tokenised, with a split to skip
+    general.write_text("".join(json.dumps({"en": f"The river , {k} miles long , runs north .",
+                                           "split": "train" if k % 4 else "dev"}) + "\n" for k in range(40)),
+                       encoding="utf-8")
     report = tmp_path / "report.json"
     code = main(["calibrate", str(folder), "--clean-corpus", str(clean), "--pairs", str(pairs),
                  "--stage", "neural", "--synthetic", "4", "--per-group", "3", "--clean", "4",
                  "--min-probability", "0.3,0.9", "--min-evidence", "0,1e9", "--detector-weights", "0",
-                 "--frequency-weights", "0", "--broad-weights", "0,0.5", "--write", "--report", str(report),
+                 "--frequency-weights", "0", "--broad-weights", "0,0.5", "--proposal-margins", "off,3",
+                 "--general-clean", str(general), "--general-field", "en", "--general-where", "split==train",
+                 "--general-detokenize", "--general", "5", "--write", "--report", str(report),
                  "--no-progress"])
     assert code == 0
     grid = json.loads(report.read_text(encoding="utf-8"))["neural"]
-    assert len(grid["rows"]) == 8 and set(grid["sets"]) == {"synthetic", "mlqe-xx-en", "clean"}
+    assert len(grid["rows"]) == 16
+    assert grid["sets"] == {"synthetic": 4, "mlqe-xx-en": 3, "clean": 7, "clean-general": 5}
     assert {r["broad_weight"] for r in grid["rows"]} == {0.0, 0.5}
+    assert {r["proposal_min_margin"] for r in grid["rows"]} == {-1e9, 3.0}
     settings, _ = read_metadata(folder)
     chosen = settings.extra["calibration"]["chosen"]
     if grid["best"] is None:
         assert settings.min_evidence == 1e9 and chosen is None
     else:
-        assert (settings.min_probability, settings.min_evidence, settings.broad_weight) == (
-            grid["best"]["min_probability"], grid["best"]["min_evidence"], grid["best"]["broad_weight"])
+        assert (settings.min_probability, settings.min_evidence, settings.broad_weight,
+                settings.proposal_min_margin) == (
+            grid["best"]["min_probability"], grid["best"]["min_evidence"], grid["best"]["broad_weight"],
+            grid["best"]["proposal_min_margin"])
     assert "unmangle calibrate" in settings.extra["calibration"]["command"]
     assert ModelFolder(folder).settings == settings  # the folder reads what was written
 
@@ -111,3 +121,51 @@ def test_calibrate_command_names_a_missing_file(tiny_model_dir, tmp_path, capsys
     out, _ = tiny_model_dir
     assert main(["calibrate", str(out), "--clean-corpus", str(tmp_path / "nope.jsonl")]) == 2
     assert "nope.jsonl: no such file" in capsys.readouterr().err
+
+
+def test_general_clean_set_reads_the_chosen_records_detokenised(tmp_path):
+    """clean-general: one in three of the matching records, detokenised, as (s, s) pairs; a file
+    named like an evaluation split is refused."""
+    import json
+
+    from unmangle.training.calibration_sets import CalibrationData, general_clean_set
+    from unmangle.training.data import EvalDataError
+
+    path = tmp_path / "wiki.jsonl"
+    path.write_text("".join(json.dumps({"en": f"Line {k} , of the river 's bank .", "split": "train" if k < 9 else "test"})
+                            + "\n" for k in range(12)), encoding="utf-8")
+    data = CalibrationData(tmp_path / "unused.jsonl", general_clean=path, general_field="en",
+                           general_where="split==train", general_detokenize=True)
+    got = general_clean_set(data, 10)
+    assert got == [(f"Line {k}, of the river's bank.",) * 2 for k in (0, 3, 6)]
+    assert general_clean_set(CalibrationData(tmp_path / "unused.jsonl"), 10) == []
+    dev = tmp_path / "wiki.dev.jsonl"
+    dev.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(EvalDataError):
+        general_clean_set(CalibrationData(tmp_path / "unused.jsonl", general_clean=dev, general_field="en"), 3)
+
+
+def test_a_clean_set_is_judged_by_no_harm_even_where_the_stages_before_changed_an_input():
+    """A clean set whose inputs the deterministic stages change (a real "the the" in clean text)
+    is still a clean set: a setting that leaves enough of it alone passes, rather than being held
+    to "TER below leaving it alone" as a damaged set is."""
+    from unmangle.neural.choices import Option, RegionChoice
+
+    class OneEditStage:
+        lm = object()
+
+        def choices_many(self, sources, min_probability, min_gain, broad):
+            return [[RegionChoice(0, s, 0.9, [Option(0, 3, "One", 5.0, 5.0, "substitute")])]
+                    if s.startswith("Uno") else [] for s in sources]
+
+    clean = [("Uno line of clean text.",) * 2] + [("Another line of clean text.",) * 2] * 998
+    clean.append(("It was was raining.",) * 2)  # the stages before the neural one change this input
+    damaged = [("Uno damaged line.", "One damaged line.")]
+    best, rows = calibrate(OneEditStage(), {"synthetic": damaged, "clean": clean}, min_probabilities=(0.5,),
+                           margins=(0.0,), gains=(0.0,), min_no_harm=0.99,
+                           prepare=lambda s: s.replace("was was", "was"), progress=False)
+    (row,) = rows
+    assert row.scores["clean"]["ter_identity"] > 0 and not row.scores["clean"]["damaged"]
+    assert row.scores["clean"]["no_harm"]["share"] < 1.0  # the one edit on clean text is counted
+    assert row.ok(0.99) and best is row
+    assert not row.ok(0.9999)

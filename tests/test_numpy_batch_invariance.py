@@ -104,7 +104,8 @@ def test_repair_many_equals_one_by_one(precision):
     texts = ["Shares of Tennessee Holdings rose on Monday .", "", "Users of Ticketok shared it.  ",
              "The the company said it would appeal.",
              "But from the late 9th century they were considerably larger in an area spreading hundreds "
-             "of dominions.",
+             "of dominions.", "The Union is committed to the reform of the Safety Council.",
+             "It is to time stop the war in the region.",
              "A much longer sentence, padded by its neighbours in a batch, about the talks in Geneva.",
              "The ministers said on Friday that the talks would go on next week in Geneva, where the "
              "delegations of both countries have met four times since the summer."]

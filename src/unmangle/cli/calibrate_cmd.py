@@ -15,9 +15,12 @@ from pathlib import Path
 from . import CLIError
 
 
+from ..neural.choices import NO_FLOOR as OFF_FLOOR  # "off" in a list of floors: no floor
+
+
 def _floats(text: str) -> list[float]:
     try:
-        return [float(x) for x in text.split(",") if x.strip()]
+        return [OFF_FLOOR if x.strip() == "off" else float(x) for x in text.split(",") if x.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {text!r}") from None
 
@@ -77,6 +80,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     g.add_argument("--register-weights", type=_floats, default=_floats("0,1,2"), metavar="LIST",
                    help="weights of the register shift taken off the evidence: the part of an option's "
                         "frequency shift that general English does not share (default: 0,1,2)")
+    g.add_argument("--proposal-margins", type=_floats, default=_floats("off,2,4,6"), metavar="LIST",
+                   help="floors on the rewriter's margin for a change it proposed itself ('off': none; "
+                        "default: off,2,4,6); rule-made alternatives are not held to it")
+    g.add_argument("--general-clean", metavar="FILE",
+                   help="a second clean corpus in another register than --clean-corpus (JSONL or text): "
+                        "its sentences form the clean-general set, held to --min-no-harm-clean")
+    g.add_argument("--general-field", default="text", help="text field of --general-clean (default: text)")
+    g.add_argument("--general-where", default="", help="which records of --general-clean, e.g. 'split==train'")
+    g.add_argument("--general-detokenize", action="store_true",
+                   help="--general-clean is Moses-tokenised (\"word ,\"): detokenise it first")
+    g.add_argument("--general", type=int, default=2000,
+                   help="sentences of --general-clean (one in three from its start; default: 2000)")
     g.add_argument("--min-no-harm", type=float, default=0.99,
                    help="share of already-correct damaged-set inputs left unchanged (default: 0.99)")
     g.add_argument("--min-no-harm-clean", type=float, default=0.998,
@@ -100,13 +115,16 @@ def run(args: argparse.Namespace) -> int:
         folder = ModelFolder(args.model)
     except ModelFolderError as exc:
         raise CLIError(str(exc)) from None
-    for path in (args.clean_corpus, args.pairs):
+    for path in (args.clean_corpus, args.pairs, args.general_clean):
         if path and not Path(path).is_file():
             raise CLIError(f"{path}: no such file")
     data = CalibrationData(Path(args.clean_corpus), Path(args.pairs) if args.pairs else None,
                            where=args.where or None, text_field=args.text_field,
                            source_field=args.source_field, target_field=args.target_field,
-                           group_field=args.group_field, tail=args.tail)
+                           group_field=args.group_field, tail=args.tail,
+                           general_clean=Path(args.general_clean) if args.general_clean else None,
+                           general_field=args.general_field, general_where=args.general_where or None,
+                           general_detokenize=args.general_detokenize)
     command = "unmangle calibrate " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["calibrate"] else sys.argv[1:])
     report: dict = {"command": command}
     inference, training = read_metadata(folder.path)
@@ -134,14 +152,16 @@ def _neural(args, folder, data, inference, report: dict, command: str):
     from ..training.calibration_sets import neural_sets
 
     t0 = time.time()
-    sets = neural_sets(data, synthetic=args.synthetic, per_group=args.per_group, clean=args.clean)
+    sets = neural_sets(data, synthetic=args.synthetic, per_group=args.per_group, clean=args.clean,
+                       general=args.general)
     stage = NeuralStage.from_folder(folder)
     fast = Repairer(fast=True)
     best, rows = calibrate(stage, sets, min_probabilities=args.min_probability, margins=args.min_evidence,
                            gains=args.gains, detector_weights=args.detector_weights,
                            frequency_weights=args.frequency_weights, broad_weights=args.broad_weights,
-                           register_weights=args.register_weights,
-                           min_no_harm={**{name: args.min_no_harm for name in sets}, "clean": args.min_no_harm_clean},
+                           register_weights=args.register_weights, proposal_margins=args.proposal_margins,
+                           min_no_harm={**{name: args.min_no_harm for name in sets},
+                                        **{name: args.min_no_harm_clean for name in sets if name.startswith("clean")}},
                            prepare=fast.repair, progress=not args.no_progress)
     print(_neural_table(rows, best, list(sets)))
     print(f"neural calibration took {time.time() - t0:.0f}s on {sum(len(v) for v in sets.values())} pairs",
@@ -150,12 +170,13 @@ def _neural(args, folder, data, inference, report: dict, command: str):
         "min_probability": best.min_probability, "min_evidence": best.min_evidence,
         "lm_min_gain": best.lm_min_gain, "detector_weight": best.detector_weight,
         "frequency_weight": best.frequency_weight, "broad_weight": best.broad_weight,
-        "register_weight": best.register_weight}
+        "register_weight": best.register_weight, "proposal_min_margin": best.proposal_min_margin}
     report["neural"] = {"sets": {k: len(v) for k, v in sets.items()}, "best": chosen,
                         "rows": [{"min_probability": r.min_probability, "min_evidence": r.min_evidence,
                                   "lm_min_gain": r.lm_min_gain, "detector_weight": r.detector_weight,
                                   "frequency_weight": r.frequency_weight, "broad_weight": r.broad_weight,
                                   "register_weight": r.register_weight,
+                                  "proposal_min_margin": r.proposal_min_margin,
                                   "scores": r.scores} for r in rows]}
     if best is None:
         print("no setting met the no-harm and TER conditions: the neural stage is switched off "
@@ -173,7 +194,8 @@ def _neural(args, folder, data, inference, report: dict, command: str):
 
 
 def _neural_table(rows, best, names: list[str]) -> str:
-    lines = [f"{'detect':>6} {'margin':>6} {'gain':>5} {'det.w':>5} {'freq.w':>6} {'brd.w':>5} {'reg.w':>5}  "
+    lines = [f"{'detect':>6} {'margin':>6} {'gain':>5} {'det.w':>5} {'freq.w':>6} {'brd.w':>5} {'reg.w':>5} "
+             f"{'prop.m':>6}  "
              + "  ".join(f"{n}: F0.5/P/R, TER (id), no-harm" for n in names)]
     for r in rows:
         cells = []
@@ -184,7 +206,8 @@ def _neural_table(rows, best, names: list[str]) -> str:
                          f"{s['ter']:.2f} ({s['ter_identity']:.2f}), {harm:.3f}")
         mark = " <- chosen" if r is best else ""
         lines.append(f"{r.min_probability:>6} {r.min_evidence:>6} {r.lm_min_gain:>5} {r.detector_weight:>5} "
-                     f"{r.frequency_weight:>6} {r.broad_weight:>5} {r.register_weight:>5}  "
+                     f"{r.frequency_weight:>6} {r.broad_weight:>5} {r.register_weight:>5} "
+                     f"{'off' if r.proposal_min_margin <= OFF_FLOOR else r.proposal_min_margin:>6}  "
                      + "  ".join(cells) + mark)
     return "\n".join(lines)
 

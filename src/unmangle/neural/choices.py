@@ -17,6 +17,26 @@ from ..edits import Edit
 from ..textspans import chunks
 
 
+#: "No floor" for :attr:`~unmangle.model_folder.InferenceSettings.proposal_min_margin` (finite, so
+#: settings files stay plain JSON).
+NO_FLOOR = -1e9
+
+
+def floor_met(o: "Option", proposal_min_margin: float) -> bool:
+    """Whether an option passes the rewriter's own floor.
+
+    The rewriter's proposals are open-vocabulary: any word may become any other, and the n-gram
+    judges, which learnt English from UN speeches, give a large gain to replacing a word they seldom
+    saw there ("woodlands" -> "woods", "household" -> "family" on Wikipedia sentences, rewriter
+    margins 3.2 and 3.6). Such a change is made only when the rewriter, the one judge that reads
+    the whole sentence, itself prefers it by ``proposal_min_margin``. Rule-made options (word
+    order, function words: :mod:`unmangle.alternatives`) are closed sets the n-gram model proposes
+    and are not held to it: the rewriter often dislikes a right word-order swap ("to time" ->
+    "time to", margin -5.8).
+    """
+    return o.kind != "rewriter" or o.margin >= proposal_min_margin
+
+
 @dataclass
 class Option:
     """One way to change a region: replace ``sentence[start:end]`` with ``text``.
@@ -75,17 +95,20 @@ class RegionChoice:
 
     def pick(self, min_evidence: float, min_gain: float, detector_weight: float = 0.0,
              frequency_weight: float = 0.0, broad_weight: float = 0.0,
-             register_weight: float = 0.0) -> Option | None:
+             register_weight: float = 0.0, proposal_min_margin: float = NO_FLOOR) -> Option | None:
         """The option with the most evidence, if it has enough; else None (leave it alone).
 
         Evidence is the rewriter's margin plus the n-gram gain: both are log-odds of the change
         against keeping the text, so adding them multiplies two independent judges' odds. It must
-        reach ``min_evidence``, and the n-gram gain alone must reach ``min_gain``.
+        reach ``min_evidence``, and the n-gram gain alone must reach ``min_gain``; an option the
+        rewriter proposed itself must also have its margin reach ``proposal_min_margin``
+        (:func:`floor_met`).
         """
         def evidence(o: Option) -> float:
             return self.evidence(o, detector_weight, frequency_weight, broad_weight, register_weight)
 
-        good = [o for o in self.options if evidence(o) >= min_evidence and (o.gain is None or o.gain >= min_gain)]
+        good = [o for o in self.options if evidence(o) >= min_evidence and (o.gain is None or o.gain >= min_gain)
+                and floor_met(o, proposal_min_margin)]
         return max(good, key=evidence, default=None)
 
     def make_edit(self, o: Option, stage: str = "neural", detector_weight: float = 0.0,
@@ -112,7 +135,7 @@ class RegionChoice:
 def choose_edits(choices: list[RegionChoice], min_evidence: float, min_gain: float,
                  stage: str = "neural", *, detector_weight: float = 0.0,
                  frequency_weight: float = 0.0, broad_weight: float = 0.0,
-                 register_weight: float = 0.0) -> list[Edit]:
+                 register_weight: float = 0.0, proposal_min_margin: float = NO_FLOOR) -> list[Edit]:
     """The edits made at these thresholds, strongest evidence first.
 
     Each option was judged alone against the unchanged sentence, so two changes that touch or sit
@@ -122,7 +145,7 @@ def choose_edits(choices: list[RegionChoice], min_evidence: float, min_gain: flo
     weights = (detector_weight, frequency_weight, broad_weight, register_weight)
     picked = []
     for choice in choices:
-        option = choice.pick(min_evidence, min_gain, *weights)
+        option = choice.pick(min_evidence, min_gain, *weights, proposal_min_margin)
         if option is not None:
             picked.append((choice.evidence(option, *weights), choice, option))
     kept: list[tuple[Edit, RegionChoice, Option]] = []

@@ -274,7 +274,8 @@ class NeuralStage:
         s = self.settings
         return [choose_edits(choices, s.min_evidence, s.lm_min_gain, self.name,
                              detector_weight=s.detector_weight, frequency_weight=s.frequency_weight,
-                             broad_weight=s.broad_weight, register_weight=s.register_weight)
+                             broad_weight=s.broad_weight, register_weight=s.register_weight,
+                             proposal_min_margin=s.proposal_min_margin)
                 for choices in self.choices_many(texts, min_evidence=s.min_evidence)]
 
     def propose(self, text: str) -> list[Edit]:

@@ -5,7 +5,11 @@
 - pairs by group: the last ``tail`` lines of each group (e.g. language pair) of a real pair file
   (machine translation, post-edit), held out of training, one set per group;
 - clean: other sentences of the validation slice and the target side of those pairs, as both input
-  and reference (every change there is harm).
+  and reference (every change there is harm);
+- clean-general (optional): sentences of a second clean corpus in another register (the project
+  uses Wikipedia sentences), also as both input and reference. The first two clean sources are
+  the register the model learnt from; a word the speeches seldom use looks wrong to its judges,
+  and only clean text of another register shows what that costs.
 
 Sentences are taken one in ``step`` from the slice, at different offsets for the synthetic and the
 clean set, so the two never share a sentence.
@@ -37,6 +41,12 @@ class CalibrationData:
     tail: int = 200
     step: int = 20
     seed: int = 2022
+    #: a second clean corpus in another register (JSONL or text, field ``general_field``,
+    #: records matching ``general_where``), Moses-tokenised text when ``general_detokenize``
+    general_clean: Path | None = None
+    general_field: str = "text"
+    general_where: str | None = None
+    general_detokenize: bool = False
 
 
 def _slice_sentences(data: CalibrationData, n: int, offset: int) -> list[str]:
@@ -90,9 +100,33 @@ def clean_set(data: CalibrationData, n: int, per_group: int) -> Pairs:
     return [(s, s) for s in sents + targets]
 
 
+def general_clean_set(data: CalibrationData, n: int) -> Pairs:
+    """``n`` sentences of the second clean corpus (one in three, from its start) as (s, s) pairs;
+    empty without one."""
+    from ..clean_text import read_texts
+
+    if data.general_clean is None or n <= 0:
+        return []
+    from .data import refuse_eval_file
+
+    refuse_eval_file(data.general_clean)
+    lines = read_texts(data.general_clean, field=data.general_field, where=data.general_where)
+    if data.general_detokenize:
+        from ..detok import detokenize
+
+        lines = (detokenize(t) for t in lines)
+    taken = itertools.islice((t for t in lines if len(t.split()) >= 4), 0, 3 * n, 3)
+    return [(t, t) for t in taken]
+
+
 def neural_sets(data: CalibrationData, *, synthetic: int, per_group: int, clean: int,
-                pairs_prefix: str = "mlqe") -> dict[str, Pairs]:
-    """Every set the neural stage's calibration scores: synthetic, one per pair group, clean."""
-    return {"synthetic": synthetic_set(data, synthetic),
+                general: int = 0, pairs_prefix: str = "mlqe") -> dict[str, Pairs]:
+    """Every set the neural stage's calibration scores: synthetic, one per pair group, clean, and
+    (with a second clean corpus and ``general`` > 0) clean-general."""
+    sets = {"synthetic": synthetic_set(data, synthetic),
             **{f"{pairs_prefix}-{group}": lines for group, lines in pair_sets(data, per_group).items()},
             "clean": clean_set(data, clean, per_group)}
+    extra = general_clean_set(data, general)
+    if extra:
+        sets["clean-general"] = extra
+    return sets
