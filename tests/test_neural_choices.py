@@ -33,17 +33,30 @@ def test_evidence_adds_both_judges_and_must_reach_the_threshold():
     assert _choice(weak).pick(1.0, 1.0) is None  # the n-gram gain alone is below its floor
 
 
-def test_the_rewriters_own_proposal_must_pass_its_margin_floor_and_rule_options_need_not():
-    """A proposal the rewriter barely prefers wins only on the n-gram judges' word: held back at
-    ``proposal_min_margin``; a rule-made word-order swap the rewriter dislikes is not held to it."""
-    on = SENTENCE.index(" on")
-    proposal = Option(on, on + 3, " in", margin=2.0, gain=12.0, kind="rewriter")
-    swap = Option(on, on + 3, " in", margin=-3.0, gain=12.0, kind="swap")
+def test_the_rewriters_own_content_word_change_must_pass_its_margin_floor():
+    """A content-word change the rewriter barely prefers wins only on the n-gram judges' word:
+    held back at ``proposal_min_margin``. A change among function words, and a rule-made option
+    the rewriter dislikes, are closed sets and not held to it."""
+    talks = SENTENCE.index("talks")
+    proposal = Option(talks, talks + 5, "meetings", margin=2.0, gain=12.0, kind="rewriter")
     assert _choice(proposal).pick(5.0, 0.0) is proposal  # no floor by default
     assert _choice(proposal).pick(5.0, 0.0, proposal_min_margin=4.0) is None
     assert _choice(proposal).pick(5.0, 0.0, proposal_min_margin=2.0) is proposal  # at the floor: kept
-    assert _choice(swap).pick(5.0, 0.0, proposal_min_margin=4.0) is swap
     assert choose_edits([_choice(proposal)], 5.0, 0.0, proposal_min_margin=4.0) == []
+    on = SENTENCE.index(" on")
+    function_words = Option(on, on + 3, " in", margin=2.0, gain=12.0, kind="rewriter")
+    swap = Option(on, on + 3, " in", margin=-3.0, gain=12.0, kind="swap")
+    assert _choice(function_words).pick(5.0, 0.0, proposal_min_margin=4.0) is function_words
+    assert _choice(swap).pick(5.0, 0.0, proposal_min_margin=4.0) is swap
+
+
+def test_what_counts_as_a_content_word_change():
+    from unmangle.neural.choices import changes_content
+
+    assert changes_content("woodlands", "woods") and changes_content("wrestler grabs", "wrestlers")
+    assert changes_content("Safety", "Security") and changes_content("Armania", "Armenia")
+    assert not changes_content("an", "the") and not changes_content("Is", "It is")
+    assert not changes_content("Must", "must") and not changes_content(" :", ":")
 
 
 def test_without_an_ngram_model_only_the_margin_counts():

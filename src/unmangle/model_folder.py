@@ -120,8 +120,9 @@ class InferenceSettings:
     #: by the broad model's unigrams, does not share: ``neural.choices.register_shift``) taken off
     #: its evidence (0: not used).
     register_weight: float = 0.0
-    #: The margin (nats) by which the rewriter must itself prefer a change it proposed
-    #: (``neural.choices.floor_met``; -1e9: no floor). Rule-made alternatives are not held to it.
+    #: The margin (nats) by which the rewriter must itself prefer a change of content words it
+    #: proposed (``neural.choices.floor_met``; -1e9: no floor). Changes among function words and
+    #: rule-made alternatives are not held to it.
     proposal_min_margin: float = -1e9
     # the capitals stage (lost sentence breaks, stray capitals), judged by the n-gram model:
     # restore a break when it raises the n-gram score by this much, lower-case the word when a

@@ -81,8 +81,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="weights of the register shift taken off the evidence: the part of an option's "
                         "frequency shift that general English does not share (default: 0,1,2)")
     g.add_argument("--proposal-margins", type=_floats, default=_floats("off,2,4,6,8"), metavar="LIST",
-                   help="floors on the rewriter's margin for a change it proposed itself ('off': none; "
-                        "default: off,2,4,6,8); rule-made alternatives are not held to it")
+                   help="floors on the rewriter's margin for a change of content words it proposed itself "
+                        "('off': none; default: off,2,4,6,8); changes among function words and rule-made "
+                        "alternatives are not held to it")
     g.add_argument("--general-clean", metavar="FILE",
                    help="a second clean corpus in another register than --clean-corpus (JSONL or text): "
                         "its sentences form the clean-general set, held to --min-no-harm-clean")

@@ -11,9 +11,11 @@ applied here, after every option is scored, so calibration can try a whole grid 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from ..edits import Edit
+from ..english import FUNCTION_WORDS
 from ..textspans import chunks
 
 
@@ -22,19 +24,31 @@ from ..textspans import chunks
 NO_FLOOR = -1e9
 
 
-def floor_met(o: "Option", proposal_min_margin: float) -> bool:
-    """Whether an option passes the rewriter's own floor.
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+
+
+def changes_content(old: str, new: str) -> bool:
+    """Whether replacing ``old`` by ``new`` takes out or brings in a word outside the closed class
+    of :data:`~unmangle.english.FUNCTION_WORDS` (case aside): "woodlands" -> "woods" does,
+    "an" -> "the", "Is" -> "It is" and "Must" -> "must" do not."""
+    before = {w.lower() for w in _WORD.findall(old)}
+    after = {w.lower() for w in _WORD.findall(new)}
+    return any(w not in FUNCTION_WORDS for w in before ^ after)
+
+
+def floor_met(o: "Option", old: str, proposal_min_margin: float) -> bool:
+    """Whether an option passes the rewriter's own floor (``old``: the text it replaces).
 
     The rewriter's proposals are open-vocabulary: any word may become any other, and the n-gram
     judges, which learnt English from UN speeches, give a large gain to replacing a word they seldom
     saw there ("woodlands" -> "woods", "household" -> "family" on Wikipedia sentences, rewriter
-    margins 3.2 and 3.6). Such a change is made only when the rewriter, the one judge that reads
-    the whole sentence, itself prefers it by ``proposal_min_margin``. Rule-made options (word
-    order, function words: :mod:`unmangle.alternatives`) are closed sets the n-gram model proposes
-    and are not held to it: the rewriter often dislikes a right word-order swap ("to time" ->
-    "time to", margin -5.8).
+    margins 3.2 and 3.6). Such a change of content words is made only when the rewriter, the one
+    judge that reads the whole sentence, itself prefers it by ``proposal_min_margin``. Changes
+    among function words ("an" -> "the", "Is" -> "It is") are a closed set, as are the rule-made
+    options (word order, function words: :mod:`unmangle.alternatives`), and are not held to it:
+    the rewriter often dislikes a right word-order swap ("to time" -> "time to", margin -5.8).
     """
-    return o.kind != "rewriter" or o.margin >= proposal_min_margin
+    return o.kind != "rewriter" or o.margin >= proposal_min_margin or not changes_content(old, o.text)
 
 
 @dataclass
@@ -101,14 +115,14 @@ class RegionChoice:
         Evidence is the rewriter's margin plus the n-gram gain: both are log-odds of the change
         against keeping the text, so adding them multiplies two independent judges' odds. It must
         reach ``min_evidence``, and the n-gram gain alone must reach ``min_gain``; an option the
-        rewriter proposed itself must also have its margin reach ``proposal_min_margin``
-        (:func:`floor_met`).
+        rewriter proposed itself that changes content words must also have its margin reach
+        ``proposal_min_margin`` (:func:`floor_met`).
         """
         def evidence(o: Option) -> float:
             return self.evidence(o, detector_weight, frequency_weight, broad_weight, register_weight)
 
         good = [o for o in self.options if evidence(o) >= min_evidence and (o.gain is None or o.gain >= min_gain)
-                and floor_met(o, proposal_min_margin)]
+                and floor_met(o, self.sentence[o.start:o.end], proposal_min_margin)]
         return max(good, key=evidence, default=None)
 
     def make_edit(self, o: Option, stage: str = "neural", detector_weight: float = 0.0,
