@@ -12,10 +12,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from . import CLIError
-
-
 from ..neural.choices import NO_FLOOR as OFF_FLOOR  # "off" in a list of floors: no floor
+from . import CLIError
 
 
 def _floats(text: str) -> list[float]:
