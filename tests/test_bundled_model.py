@@ -120,3 +120,17 @@ def test_rule_alternatives_left_unscored_at_repair_would_not_have_been_chosen(fu
                             frequency_weight=s.frequency_weight) == choose_edits(
             b, s.min_evidence, s.lm_min_gain, detector_weight=s.detector_weight,
             frequency_weight=s.frequency_weight)
+
+
+def test_the_shipped_proposal_floor_keeps_a_right_but_rarer_word(full):
+    """"hundreds of dominions" is right (a Wikipedia sentence); the rewriter proposes "sovereignty"
+    with almost no margin of its own, and only the n-gram judges' liking for the speeches' word
+    made it an edit. The shipped floor withholds it; without the floor it is made."""
+    from unmangle.neural.choices import NO_FLOOR
+
+    text = "But from the late 9th century they were considerably larger in an area spreading hundreds of dominions."
+    neural = next(s for s in full.stages if s.name == "neural")
+    assert neural.settings.proposal_min_margin > NO_FLOOR
+    assert not [e for e in full.repair_document(text).edits if e.stage == "neural"]
+    no_floor = neural.with_settings(proposal_min_margin=NO_FLOOR)
+    assert [e.new.strip() for e in no_floor.propose(text)] == ["sovereignty"]
