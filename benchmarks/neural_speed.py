@@ -11,7 +11,9 @@ are its own. Configurations, all in the same run:
   words) and ``"torch"``;
 - ``full-int8``: the same with ``precision="int8"`` (int8 Linear layers: faster, batch-dependent);
 - ``rewrite-all``: the same model asked to rewrite every region of every sentence (detect threshold 0),
-  the "rewrite every sentence" configuration.
+  the "rewrite every sentence" configuration;
+- ``detect-only``: only the detector's pass over every sentence (``NeuralStage.regions_many``), which
+  the full pipeline runs on all text at the same quality: a ceiling on how fast it can be.
 
 Text: corrupted UN General Debate speeches of 2023-2024 (held out of training), news preset, about
 the length of the seed article each, or any text file given with --text.
@@ -48,6 +50,7 @@ if config != "import-torch":
     if config == "rewrite-all":
         repairer = Repairer(stages=[s.with_settings(min_probability=0.0) if s.name == "neural" else s
                                     for s in repairer.stages])
+    neural = next((s for s in repairer.stages if s.name == "neural"), None)
 t_load = time.perf_counter()
 docs = json.load(open(path, encoding="utf-8"))
 words = sum(len(d.split()) for d in docs)
@@ -56,7 +59,10 @@ t1 = time.perf_counter()
 first_s = 0.0
 if config != "import-torch":
     for k, d in enumerate(docs):
-        edits += len(repairer.repair_document(d).edits)
+        if config == "detect-only":
+            neural.regions_many([d])  # the detector's pass alone, as the full pipeline runs it
+        else:
+            edits += len(repairer.repair_document(d).edits)
         if k == 0:
             first_s = time.perf_counter() - t1
 t2 = time.perf_counter()
@@ -93,7 +99,8 @@ def main() -> int:
     ap.add_argument("--text", help="a UTF-8 text file to use instead (one document)")
     ap.add_argument("--words", type=int, default=20000, help="words of corrupted UN text")
     ap.add_argument("--repeats", type=int, default=3, help="runs per configuration (median kept)")
-    ap.add_argument("--configs", default="import-torch,fast,full,full-auto,full-torch,full-int8,rewrite-all")
+    ap.add_argument("--configs", default="import-torch,fast,full,detect-only,full-auto,full-torch,full-int8,"
+                                          "rewrite-all")
     ap.add_argument("--out", default=str(ROOT / "benchmarks/results/neural_speed.md"))
     args = ap.parse_args()
     docs = [Path(args.text).read_text(encoding="utf-8")] if args.text else make_docs(Path(args.shared), args.words, 2023)
