@@ -12,13 +12,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from ..neural.choices import NO_FLOOR as OFF_FLOOR  # "off" in a list of floors: no floor
+from ..neural.choices import NO_FLOOR
 from . import CLIError
 
 
 def _floats(text: str) -> list[float]:
     try:
-        return [OFF_FLOOR if x.strip() == "off" else float(x) for x in text.split(",") if x.strip()]
+        return [NO_FLOOR if x.strip() == "off" else float(x) for x in text.split(",") if x.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {text!r}") from None
 
@@ -206,7 +206,7 @@ def _neural_table(rows, best, names: list[str]) -> str:
         mark = " <- chosen" if r is best else ""
         lines.append(f"{r.min_probability:>6} {r.min_evidence:>6} {r.lm_min_gain:>5} {r.detector_weight:>5} "
                      f"{r.frequency_weight:>6} {r.broad_weight:>5} {r.register_weight:>5} "
-                     f"{'off' if r.proposal_min_margin <= OFF_FLOOR else r.proposal_min_margin:>6}  "
+                     f"{'off' if r.proposal_min_margin <= NO_FLOOR else r.proposal_min_margin:>6}  "
                      + "  ".join(cells) + mark)
     return "\n".join(lines)
 

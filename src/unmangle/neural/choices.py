@@ -11,12 +11,12 @@ applied here, after every option is scored, so calibration can try a whole grid 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from ..edits import Edit
 from ..english import FUNCTION_WORDS
 from ..textspans import chunks
+from .guards import words
 
 
 #: "No floor" for :attr:`~unmangle.model_folder.InferenceSettings.proposal_min_margin` (finite, so
@@ -24,15 +24,12 @@ from ..textspans import chunks
 NO_FLOOR = -1e9
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
-
-
 def changes_content(old: str, new: str) -> bool:
     """Whether replacing ``old`` by ``new`` takes out or brings in a word outside the closed class
     of :data:`~unmangle.english.FUNCTION_WORDS` (case aside): "woodlands" -> "woods" does,
     "an" -> "the", "Is" -> "It is" and "Must" -> "must" do not."""
-    before = {w.lower() for w in _WORD.findall(old)}
-    after = {w.lower() for w in _WORD.findall(new)}
+    before = {w.lower() for w in words(old)}
+    after = {w.lower() for w in words(new)}
     return any(w not in FUNCTION_WORDS for w in before ^ after)
 
 

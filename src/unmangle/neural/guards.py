@@ -24,13 +24,13 @@ from difflib import SequenceMatcher
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
+    """The words of ``text`` (letters first; digits and punctuation are not words here)."""
     return _WORD.findall(text)
 
 
 def is_function_only(text: str) -> bool:
-    words = _words(text)
-    return all(w.lower() in FUNCTION_WORDS for w in words)
+    return all(w.lower() in FUNCTION_WORDS for w in words(text))
 
 
 def allowed(old: str, new: str, left: str, right: str = "") -> bool:
@@ -55,10 +55,10 @@ def allowed(old: str, new: str, left: str, right: str = "") -> bool:
     - No word written twice in a row that was not so before ("the The"): the next repair would
       take it back.
     """
-    old_words = [w.lower() for w in _words(old)]
-    new_words = [w.lower() for w in _words(new)]
+    old_words = [w.lower() for w in words(old)]
+    new_words = [w.lower() for w in words(new)]
     removed, added = _difference(old_words, new_words), _difference(new_words, old_words)
-    nearby = set(new_words) | {w.lower() for w in _words(left)[-3:]}
+    nearby = set(new_words) | {w.lower() for w in words(left)[-3:]}
     if len(new_words) < len(old_words) and not respelled_whole(old_words, new_words):
         for w in removed:
             if w not in FUNCTION_WORDS and w not in nearby:
@@ -84,9 +84,9 @@ def _adjacent_repeats(words: list[str]) -> int:
 def _doubles_a_word(old: str, new: str, left: str, right: str) -> bool:
     """Whether the change writes a word twice in a row ("the" inserted before "The"): the
     duplicates stage undoes doubled words, so such an edit would be taken back by the next repair."""
-    edge_left, edge_right = [w.lower() for w in _words(left)[-1:]], [w.lower() for w in _words(right)[:1]]
-    before = edge_left + [w.lower() for w in _words(old)] + edge_right
-    after = edge_left + [w.lower() for w in _words(new)] + edge_right
+    edge_left, edge_right = [w.lower() for w in words(left)[-1:]], [w.lower() for w in words(right)[:1]]
+    before = edge_left + [w.lower() for w in words(old)] + edge_right
+    after = edge_left + [w.lower() for w in words(new)] + edge_right
     return _adjacent_repeats(after) > _adjacent_repeats(before)
 
 
@@ -103,7 +103,7 @@ def _loses_a_name(old: str, new: str, left: str) -> bool:
     """Whether a capitalised word inside the sentence (a name, unless it is a function word) is
     replaced without any capitalised word taking its place. The span's first word at the very
     start of the sentence is capitalised anyway and proves nothing."""
-    old_words, new_words = _words(old), _words(new)
+    old_words, new_words = words(old), words(new)
     added = _difference(new_words, old_words)
     for i, w in enumerate(old_words):
         at_sentence_start = i == 0 and not left.strip()
@@ -118,8 +118,8 @@ def _unnames_an_article(old: str, new: str, left: str, right: str) -> bool:
     """Whether a capitalised "The" inside the sentence, before a capitalised word that is not a
     function word, would lose its capital: it is part of a name there ("Countries like The
     Bahamas", "The Hague", "The New York Times"), however the training speeches wrote it."""
-    old_words, new_words = _words(old), _words(new)
-    following = old_words + _words(right)[:1]
+    old_words, new_words = words(old), words(new)
+    following = old_words + words(right)[:1]
     for i, w in enumerate(old_words):
         if w != "The" or (i == 0 and not left.strip()) or "The" in new_words:
             continue
@@ -164,7 +164,7 @@ def spelling_variant(old: str, new: str) -> bool:
     """Whether ``new`` differs from ``old`` by spelling convention (British/American), perhaps
     with a plural turned singular or back: "organisations" -> "organization". Both spellings are
     English; a change between them is no repair."""
-    old_words, new_words = _words(old), _words(new)
+    old_words, new_words = words(old), words(new)
     if len(old_words) != len(new_words):
         return False
     switched = False
@@ -207,7 +207,7 @@ def _unasks_question(old: str, new: str, right: str) -> bool:
     end = _SENTENCE_END.search(right)
     if end is None or end.group() != "?":
         return False
-    old_words, new_words = _words(old), _words(new)
+    old_words, new_words = words(old), words(new)
     if not old_words or old_words[0].lower() not in _AUXILIARIES:
         return False
     return sorted(w.lower() for w in old_words) == sorted(w.lower() for w in new_words) and \
@@ -253,11 +253,11 @@ def _looks_like(a: str, b: str) -> bool:
 
 def _brings_in_unrelated_name(old: str, new: str, left: str) -> bool:
     mid_sentence = bool(left.strip())
-    names = [w.lower() for k, w in enumerate(_words(new))
+    names = [w.lower() for k, w in enumerate(words(new))
              if w[:1].isupper() and w.lower() not in FUNCTION_WORDS and (k > 0 or mid_sentence)]
     if not names:
         return False
-    old_words = [w.lower() for w in _words(old)]
+    old_words = [w.lower() for w in words(old)]
     forms = old_words + ["".join(old_words)]
-    earlier = {w.lower() for w in _words(left)}
+    earlier = {w.lower() for w in words(left)}
     return any(n not in earlier and not any(_looks_like(o, n) for o in forms if o) for n in names)

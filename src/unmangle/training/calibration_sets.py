@@ -103,14 +103,11 @@ def clean_set(data: CalibrationData, n: int, per_group: int) -> Pairs:
 def general_clean_set(data: CalibrationData, n: int) -> Pairs:
     """``n`` sentences of the second clean corpus (one in three, from its start) as (s, s) pairs;
     empty without one."""
-    from ..clean_text import read_texts
+    from .data import read_clean_texts
 
     if data.general_clean is None or n <= 0:
         return []
-    from .data import refuse_eval_file
-
-    refuse_eval_file(data.general_clean)
-    lines = read_texts(data.general_clean, field=data.general_field, where=data.general_where)
+    lines = read_clean_texts(data.general_clean, text_field=data.general_field, where=data.general_where)
     if data.general_detokenize:
         from ..detok import detokenize
 
