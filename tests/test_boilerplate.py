@@ -93,7 +93,7 @@ def test_long_lines_are_never_removed_whole(tmp_path):
 
 
 def test_nothing_is_removed_when_every_line_is_chrome(stage):
-    assert stage.propose("Click here to see how to turn off location sharing on a tablet.") == []
+    assert stage.propose("Click here to see how to turn off location sharing on a tablet") == []
     assert stage.propose("Subscribe now\n\nLeave a Reply\n") == []
     # a headline tag still loses its tag
     assert clean(stage, "China targets Alibaba in antitrust probe | Reuters") == (
@@ -180,3 +180,11 @@ def test_a_tagged_short_line_that_stays_does_not_shield_the_chrome_beside_it():
     once = repairer.repair("Markets rally | Reuters\nADVERTISEMENT")
     assert once == "Markets rally"
     assert repairer.repair(once) == once
+
+
+def test_a_click_here_sentence_of_the_article_stays(stage):
+    # link text has no closing stop; a sentence inviting the reader (an AEB gold article's) stays
+    text = ("Try something new this weekend.\n\nClick here to get more information or download this "
+            "game.\n\nFor whom is this game?\nCLICK HERE TO GET THE APP\n")
+    assert clean(stage, text) == ("Try something new this weekend.\n\nClick here to get more information "
+                                  "or download this game.\n\nFor whom is this game?\n")

@@ -337,3 +337,23 @@ def test_sentence_shingles_at_once_agree_with_one_by_one(stage, extra):
     a, b = at_once[1], one_by_one[1]
     assert at_once[2].tolist() == one_by_one[2].tolist()
     assert np.array_equal(a[:, None] == a[None, :], b[:, None] == b[None, :])
+
+
+def test_a_copy_with_one_word_in_another_form_is_a_copy(stage):
+    # "promisings" for "promising": a form of the same word, not a parallel sentence about another thing
+    a = ("The recent arrest of the suspect was a promising sign of cooperation between the new "
+         "government and the international community.")
+    b = a.replace("promising", "promisings")
+    assert stage.similarity_of(a, b) > 0.8
+    assert dedup(stage, f"{a}\n{b}") == a
+
+
+def test_a_paragraph_copied_whole_goes_whole_even_with_a_short_verbatim_first_sentence(stage):
+    # a short sentence said word for word in two paragraphs is a refrain, unless most of its
+    # paragraph is a copy too: then the paragraph was copied and its opening goes with it
+    first = "Adaptation to climate change matters for all countries."
+    rest = ("It must be a core element of any future climate regime if we are to build resilience. "
+            "We continue to support action that strengthens the capacity of the most vulnerable.")
+    spun = rest.replace("support", "assist").replace("any future", "a future")
+    text = f"{first} {rest}\n{first} {spun}\n{OTHER}"
+    assert dedup(stage, text) == f"{first} {rest}\n{OTHER}"

@@ -28,6 +28,15 @@ def fix(stage: NormalizeStage, text: str) -> str:
     ("first,, second", "first, second", "doubled punctuation"),
     ("first , , second", "first, second", "punctuation"),
     ("the meeting ended.. Next", "the meeting ended. Next", "doubled full stop"),
+    ("policies of a long-term nature..", "policies of a long-term nature.", "doubled full stop"),
+    ("the Secretary-General,His Excellency", "the Secretary-General, His Excellency",
+     "missing space after comma"),
+    ("the region;it works", "the region; it works", "missing space after comma"),
+    ("his re- election", "his re-election", "space inside a hyphenated word"),
+    ("the Secretary -General", "the Secretary-General", "space inside a hyphenated word"),
+    ("the right to self - determination", "the right to self-determination",
+     "space inside a hyphenated word"),
+    ("its sixty - fifth session", "its sixty-fifth session", "space inside a hyphenated word"),
     ("Really ?! No", "Really?! No", "space before punctuation"),
     ("Trump 's plan", "Trump's plan", "space before apostrophe"),
     ("they do n't", "they don't", "space before apostrophe"),
@@ -106,6 +115,16 @@ def test_other_unicode_damage(stage, text, after):
     "Ah.. guys I think I lost it.",
     "ooh.. I have not been here in a long time.",
     "Nothing happened.. Then it disappeared from the record...",
+    "Washington, D.C..",                                  # an abbreviation's dot, then the stop
+    "It was published in 2009..",
+    "Here's the TL;DR and AT&T,Inc. stay.",               # capitals glued on purpose
+    "The colours red,green,blue are listed.",             # a list written without spaces
+    "pre- and post-war rules, short- or long-term loans",  # suspended compounds
+    "missions mandated and -authorized by it",
+    "(be careful -pdf)",                                  # a switch, not a word
+    "The plan - which failed - was dropped.",             # a dash between words
+    "The vote - sixty - passed.",
+    "the most beautiful country in the world- Serbia; pay attention to it- they speak",  # dashes
     # a quotation that spaces both of its marks is a style: joining one would unmatch the pair
     "the nickname of “ bird fancier’s lung. ” But in cases",
 ])

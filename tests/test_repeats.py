@@ -26,6 +26,23 @@ def test_doubles_are_removed(text, expected):
     assert apply_edits(text, repeated_word_edits(text, "x")) == expected  # the same edits alone
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("She said the plan the plan was ready.", "She said the plan was ready."),
+    ("Denmark welcomes the Security welcomes the Security Council decision.",
+     "Denmark welcomes the Security Council decision."),
+    ("We sat on the on the mat.", "We sat on the mat."),
+    ("Growth depends on the the new rules the new rules.",     # a word, then a phrase
+     "Growth depends on the new rules."),
+    ("It went doubt the the doubt the end.", "It went doubt the end."),  # overlapping copies: one pass
+    ("A tripled phrase new rules new rules new rules here.", "A tripled phrase new rules here."),
+])
+def test_doubled_phrases_are_removed(text, expected):
+    edits = DuplicatesStage().propose(text)
+    assert apply_edits(text, edits) == expected
+    assert "repeated phrase" in {e.reason for e in edits}
+    assert DuplicatesStage().propose(expected) == []  # nothing left for a second repair
+
+
 @pytest.mark.parametrize("text", [
     "He had had enough, and said that that was it.",
     "We visited Walla Walla and Bora Bora last year.",      # names
@@ -33,7 +50,12 @@ def test_doubles_are_removed(text, expected):
     "They came in in 2010 and moved on on Monday.",         # particle + preposition
     "Type 10 10 times; the A A battery.",                   # digits, single capitals
     "the\n\nthe next paragraph",                            # across a line break
-    "She said the plan the plan was ready.",               # phrases: the neural stage's job
+    "They stood shoulder to shoulder to defend it, more and more and more.",  # link-word idioms
+    "Year after year after year, step by step by step.",   # a longer run of one period
+    "What will be will be; whatever is done is done.",     # a clause naming its own subject
+    "Let us call a spade a spade. Ha ha ha ha.",           # an idiom, words all alike
+    "He sang New York New York and left.",                 # a capitalised second copy: a title
+    "the plan,\nthe plan again",                           # across punctuation and a line break
     "The re-re-elected and don't don't-care cases.",       # parts of hyphenated words
 ])
 def test_legitimate_doubles_stay(text):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from ..english import FUNCTION_WORDS
+from ..stages.repeats import repeated_word_edits
 from difflib import SequenceMatcher
 
 
@@ -81,13 +82,26 @@ def _adjacent_repeats(words: list[str]) -> int:
     return sum(a == b for a, b in zip(words, words[1:]))
 
 
+#: Characters of context on each side read for a doubled phrase (up to four words each side).
+_REPEAT_CONTEXT = 60
+
+
 def _doubles_a_word(old: str, new: str, left: str, right: str) -> bool:
-    """Whether the change writes a word twice in a row ("the" inserted before "The"): the
-    duplicates stage undoes doubled words, so such an edit would be taken back by the next repair."""
+    """Whether the change writes a word twice in a row ("the" inserted before "The") or doubles a
+    phrase ("on the" before "on the"): the duplicates stage undoes both, so such an edit would be
+    taken back by the next repair."""
     edge_left, edge_right = [w.lower() for w in words(left)[-1:]], [w.lower() for w in words(right)[:1]]
     before = edge_left + [w.lower() for w in words(old)] + edge_right
     after = edge_left + [w.lower() for w in words(new)] + edge_right
-    return _adjacent_repeats(after) > _adjacent_repeats(before)
+    if _adjacent_repeats(after) > _adjacent_repeats(before):
+        return True
+    head, tail = left[-_REPEAT_CONTEXT:], right[:_REPEAT_CONTEXT]
+    return _repeated_share(head + new + tail) > _repeated_share(head + old + tail)
+
+
+def _repeated_share(text: str) -> int:
+    """Characters the duplicates stage would remove from ``text`` as doubled words or phrases."""
+    return sum(len(e.old) - len(e.new) for e in repeated_word_edits(text, "guard"))
 
 
 def _difference(words: list[str], minus: list[str]) -> list[str]:

@@ -40,8 +40,9 @@ earlier is a truncated copy of it and the earlier one is removed instead. A para
 sentence is removed goes as a whole, with one of its line breaks; otherwise single sentences go.
 Every removal is an edit whose reason gives the similarity and the start of the copy that stays.
 
-The same word hashes also show doubled words ("the the"): adjacent equal hashes mark the paragraphs
-that :mod:`unmangle.stages.repeats` then checks exactly (``repeated_words=False`` turns this off).
+The same word hashes also show doubled words and phrases ("the the", "the plan the plan"): equal
+hashes one to four words apart mark the paragraphs that :mod:`unmangle.stages.repeats` then checks
+exactly (``repeated_words=False`` turns this off).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ from ..english import NOT_NAME_CAPITALS
 from .base import BaseStage, StageSpec, register
 from ..textspans import Span, paragraphs, sentences
 from ._removal import Removal, removal_edits
-from .repeats import repeated_word_edits
+from .repeats import MAX_PHRASE, repeated_word_edits
 from ._word_hashing import (CHUNK, K_BREAK, K_WORD, VECTOR_SENTENCES, RoughTokens, rough_tokens,
                             sentence_shingles, without_copies)
 
@@ -217,17 +218,27 @@ class DuplicatesStage(BaseStage):
 
     def _doubled_words(self, paras, tokens: "RoughTokens",
                        segments: "_ParagraphSegments") -> list[tuple[int, Edit]]:
-        """(paragraph, edit) undoing each doubled word of the chunk's paragraphs that hold two
-        equal words in a row (the exact check, :func:`repeated_word_edits`, runs on those
-        paragraphs only)."""
+        """(paragraph, edit) undoing each doubled word or phrase of the chunk's paragraphs that
+        hold two equal words in a row or a run of k equal words k apart (k up to
+        :data:`~unmangle.stages.repeats.MAX_PHRASE`; the exact check,
+        :func:`repeated_word_edits`, runs on those paragraphs only)."""
         word = tokens.kind == K_WORD
         h = tokens.hashes
-        doubled_at = (h[1:] == h[:-1]) & word[1:] & word[:-1]
+        n = len(h)
+        doubled_at = np.zeros(n, dtype=bool)
+        for k in range(1, MAX_PHRASE + 1):
+            if n < 2 * k:
+                break
+            same = (h[k:] == h[:-k]) & word[k:] & word[:-k]  # word i equals word i + k
+            run = same[:n - 2 * k + 1].copy()
+            for d in range(1, k):
+                run &= same[d:n - 2 * k + 1 + d]
+            doubled_at[:len(run)] |= run
         if not doubled_at.any():
             return []
         segment = np.cumsum(tokens.kind == K_BREAK, dtype=np.int64) + segments.chunk_base
         edits = []
-        for pi in segments.in_chunk(set(segment[1:][doubled_at].tolist())):
+        for pi in segments.in_chunk(set(segment[doubled_at].tolist())):
             edits.extend((pi, e.shifted(paras[pi].start))
                          for e in repeated_word_edits(paras[pi].text, self.name))
         return edits
@@ -562,9 +573,10 @@ class _Shapes:
         if _QUESTION.search(unit):
             return "question or exclamation"
         if (not self._whole_paragraph(uid) and not self._whole_paragraph(other)
-                and self.units[uid].n_words <= _HEADING_WORDS and self._verbatim(uid, other)):
+                and self.units[uid].n_words <= _HEADING_WORDS and self._verbatim(uid, other)
+                and not self._copied_paragraph(uid)):
             # a short sentence coming back word for word inside different paragraphs (spun
-            # copies vary; a speaker's refrain does not)
+            # copies vary; a speaker's refrain does not), unless most of its paragraph is a copy
             return "refrain"
         if self.units[uid].n_words <= _HEADING_WORDS and self._different_ending(uid, other):
             # "I come to speak on behalf of my country. I come to speak on behalf of my
@@ -946,11 +958,24 @@ def _different_things(a: str, b: str) -> bool:
         return False
     if a in _FUNCTION_WORDS or b in _FUNCTION_WORDS:
         return False
+    if _word_forms(a, b):
+        return False
     from ..thesaurus import is_content_word, reverse_candidates
 
     if not (is_content_word(a) and is_content_word(b)):
         return False
     return b not in reverse_candidates(a) and a not in reverse_candidates(b)
+
+
+#: Two words are forms of one word when they share all but this many letters at the end.
+_FORM_ENDING = 3
+
+
+def _word_forms(a: str, b: str) -> bool:
+    """Whether two words are forms of one word or one misspelt ("promising" / "promisings",
+    "country" / "countries"): a spun or damaged copy, not a parallel sentence about another thing."""
+    short, long_ = sorted((a, b), key=len)
+    return len(long_) - len(short) <= _FORM_ENDING and long_.startswith(short[:max(4, len(long_) - _FORM_ENDING)])
 
 
 def _has_name(words: list[str], i: int, j: int) -> bool:

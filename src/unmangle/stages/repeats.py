@@ -1,27 +1,43 @@
-"""Doubled words ("the the", "assist assist"): found by the duplicates stage, judged here.
+"""Doubled words and phrases ("the the", "doubt the doubt the"): found by the duplicates stage,
+judged here.
 
-Spinners and careless machine translation double words; edited English almost never does, with a
-few well-known exceptions that are kept: ``had had``, ``that that``, emphatic doubles
-(``very very``, ``bye bye``), a particle followed by the same preposition (``came in in 2010``),
-and doubled names (``Walla Walla``, ``Duran Duran``: the second copy capitalised in mid-sentence).
-Only copies separated by plain spaces count: ``very, very`` is left alone.
+Spinners and careless machine translation double words and short phrases; edited English almost
+never does, with a few well-known exceptions that are kept:
 
-The second copy goes (and a third: ``the the the`` -> ``the``); a sentence-initial capital stays
-with the first (``The the`` -> ``The``).
-Doubled *phrases* (``the plan the plan``) are left to the neural stage, which lists undoubling
-among its rule-made alternatives.
+- words: ``had had``, ``that that``, emphatic doubles (``very very``, ``bye bye``), a particle
+  followed by the same preposition (``came in in 2010``), and doubled names (``Walla Walla``,
+  ``Duran Duran``: the second copy capitalised in mid-sentence);
+- phrases of two to four words: idioms built on a link word (``shoulder to shoulder to``,
+  ``more and more and more``, ``year after year after year``, read from either end: ``and more
+  and more``, ``to day to day``, but not ``on the on the``), a longer run of the same period
+  (``step by step by step``), a clause that names its own subject (``what will be will be``,
+  ``whatever is understood is understood``), ``a spade a spade``, words all alike (``ha ha ha ha``),
+  and a capitalised second copy (a name or a title).
+
+Only copies separated by plain spaces count: ``very, very`` is left alone. How often this bites
+clean text, measured on training-side corpora: in 539k words of MLQE-PE *train* post-edits the
+phrase rule finds 4 doubled phrases the editors kept, two of them exceptions listed above, against
+330 in the machine translations they corrected; in 1.28M words of UN speeches (1992-2022) it finds
+the idioms above and two real slips ("on Climate Change on Climate Change").
+
+The second copy goes (and any further one: ``the the the`` -> ``the``); a sentence-initial
+capital stays with the first (``The the`` -> ``The``). Copies are found in one left-to-right pass
+that drops a copy as soon as it completes, so what is left has no doubled word or phrase (a
+second repair finds nothing): ``doubt the the doubt the`` -> ``doubt the``.
 
 Why the duplicates stage runs this: a scan of the whole text for doubled words (a regex at about
 30 MB/s) cost a sixth of the deterministic pipeline's time, while the duplicates stage already
-hashes every word of the text for its shingles; adjacent equal hashes point at the few paragraphs
-worth the exact check below, which costs next to nothing.
+hashes every word of the text for its shingles; equal hashes one to four words apart point at the
+few paragraphs worth the exact check below, which costs next to nothing.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..edits import Edit
+from ..english import CORE_CLOSED_CLASS
 
 #: Words whose doubling is grammatical or idiomatic often enough to leave alone.
 LEGIT_DOUBLES = frozenset("""
@@ -29,25 +45,110 @@ had that do is bye so very no yes ha well now far more many long again knock cho
 in on up out off down over by about through around along back away
 """.split())
 
-#: A word, then spaces and the same word once or more (ignoring case; a tripled word goes in one
-#: edit, so a second repair finds nothing left); possessive quantifiers on the word and the
-#: spaces keep the scan linear.
-_DOUBLE = re.compile(r"\b([^\W\d_]++)(?: ++(\1)\b)+(?!['’-]\w)", re.IGNORECASE)
+#: The longest doubled phrase looked for, in words.
+MAX_PHRASE = 4
+
+#: Link words of idioms that repeat a word around them ("shoulder to shoulder", "more and more",
+#: "year after year", "word for word", "hand in hand"): a two-word unit ending in one is kept.
+LINK_WORDS = frozenset("to after by and or upon for in on against versus than over".split())
+
+#: Words that open a clause naming its own subject: "what will be will be".
+_CLAUSE_OPENERS = frozenset("""
+what whatever who whoever which whichever where wherever when whenever how however
+""".split())
+
+#: Two-word phrases whose doubling is an idiom.
+LEGIT_PHRASES = frozenset({("a", "spade"), ("tick", "tock"), ("ding", "dong")})
+
+_WORD = re.compile(r"[^\W\d_]+")
+_PLAIN_SPACES = re.compile(r" +")
 
 
-def _keep_double(first: str, second: str) -> bool:
-    word = first.lower()
-    return (word in LEGIT_DOUBLES or (len(word) == 1 and word != "a")
-            or second[:1].isupper())  # a capitalised second copy: a name (Walla Walla) or a heading
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    key: str  # lowercased
+    spaced_before: bool  # only plain spaces between it and the word before
+    may_open: bool  # not the tail of a hyphenated or elided word ("re-re", "don't don't")
+    may_close: bool  # not followed by a hyphen or apostrophe and more letters
+
+
+def _words(text: str) -> list[_Word]:
+    out: list[_Word] = []
+    prev_end = -1
+    for m in _WORD.finditer(text):
+        start, end = m.span()
+        spaced = prev_end >= 0 and _PLAIN_SPACES.fullmatch(text, prev_end, start) is not None
+        before = text[start - 1] if start else ""
+        after = text[end:end + 2]
+        closes = not (len(after) == 2 and after[0] in "'’-" and (after[1].isalpha() or after[1] == "_"))
+        out.append(_Word(start, end, m.group().lower(), spaced, before not in "'’-" or not before,
+                         closes))
+        prev_end = end
+    return out
+
+
+def _is_copy(kept: list[int], words: list[_Word], text: str, k: int) -> bool:
+    """Whether the last ``k`` kept words repeat the ``k`` before them, as damage."""
+    if len(kept) < 2 * k:
+        return False
+    run = [words[i] for i in kept[-2 * k:]]
+    if not all(w.spaced_before for w in run[1:]) or not run[0].may_open or not run[-1].may_close:
+        return False
+    first, second = run[:k], run[k:]
+    if any(a.key != b.key for a, b in zip(first, second)):
+        return False
+    second_text = text[second[0].start:second[0].end]
+    if second_text[:1].isupper():
+        return False  # a capitalised second copy: a name (Walla Walla) or a heading
+    unit = tuple(w.key for w in first)
+    if k == 1:
+        word = unit[0]
+        return word not in LEGIT_DOUBLES and (len(word) > 1 or word == "a")
+    if len(set(unit)) == 1 or unit in LEGIT_PHRASES:
+        return False
+    if k == 2 and (unit[1] in LINK_WORDS
+                   or (unit[0] in LINK_WORDS and unit[1] not in CORE_CLOSED_CLASS)):
+        return False  # "shoulder to shoulder to", "more and more and", "(due) to day to day"
+    if len(kept) > 2 * k:
+        before = words[kept[-2 * k - 1]]
+        if before.key == unit[-1] or before.key in _CLAUSE_OPENERS:
+            return False  # a longer run of the period ("step by step by step"), "what will be will be"
+    return True
 
 
 def repeated_word_edits(text: str, stage: str) -> list[Edit]:
-    """An edit removing the second (and any further) copy of each doubled word in ``text`` (spans
-    index ``text``)."""
-    edits = []
-    for m in _DOUBLE.finditer(text):
-        first, second = m.group(1), m.group(2)
-        if m.start() > 0 and text[m.start() - 1] in "'’-" or _keep_double(first, second):
+    """Edits removing the second (and any further) copy of each doubled word or phrase in
+    ``text`` (spans index ``text``). Each edit spans the first copy and the copies removed after
+    it and is replaced by the first copy, so ``text[e.start + len(e.new):e.end]`` is what goes."""
+    words = _words(text)
+    kept: list[int] = []
+    removed_by: dict[int, int] = {}  # removed word -> size of the unit it repeated
+    for i in range(len(words)):
+        kept.append(i)
+        for k in range(1, MAX_PHRASE + 1):
+            if _is_copy(kept, words, text, k):
+                for j in kept[-k:]:
+                    removed_by[j] = k
+                del kept[-k:]
+                break
+    edits: list[Edit] = []
+    i = 0
+    while i < len(words):
+        if i not in removed_by:
+            i += 1
             continue
-        edits.append(Edit(m.start(), m.end(), m.group(), first, stage, "repeated word", 0.9))
+        j = i
+        while j + 1 < len(words) and j + 1 in removed_by:
+            j += 1
+        k = removed_by[i]
+        # the edit starts at the first copy where it lies whole before the removal (a readable
+        # "doubt the doubt the" -> "doubt the"), else at the kept word just before it
+        s = i - k if i >= k and all(x not in removed_by for x in range(i - k, i)) else i - 1
+        start, keep_end, end = words[s].start, words[i - 1].end, words[j].end
+        phrase = any(removed_by[x] > 1 for x in range(i, j + 1))
+        edits.append(Edit(start, end, text[start:end], text[start:keep_end], stage,
+                          "repeated phrase" if phrase else "repeated word", 0.9))
+        i = j + 1
     return edits
