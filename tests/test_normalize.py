@@ -125,6 +125,7 @@ def test_other_unicode_damage(stage, text, after):
     "The plan - which failed - was dropped.",             # a dash between words
     "The vote - sixty - passed.",
     "the most beautiful country in the world- Serbia; pay attention to it- they speak",  # dashes
+    "If you want a fashion statement- you are in luck.",
     # a quotation that spaces both of its marks is a style: joining one would unmatch the pair
     "the nickname of “ bird fancier’s lung. ” But in cases",
 ])

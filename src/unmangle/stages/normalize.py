@@ -25,7 +25,7 @@ import ftfy
 
 from ..document import Document
 from ..edits import Edit
-from ..english import CORE_CLOSED_CLASS
+from ..english import FUNCTION_WORDS
 from .base import BaseStage, StageSpec, register
 
 _SP = r"[ \t\u00a0]"  # spaces inside a line (never a line break)
@@ -240,9 +240,11 @@ def _spaced_hyphen(text: str, m: re.Match) -> tuple[int, int, str] | None:
             return None
         if gap.endswith("-") and len(b) < 4:
             return None  # "careful -pdf": a switch
-        if not prefix and (left in CORE_CLOSED_CLASS or right in CORE_CLOSED_CLASS
+        if not prefix and (left in FUNCTION_WORDS or right in FUNCTION_WORDS
                            or (b[0].isupper() and not a[0].isupper())):
-            return None  # a dash typed without its first space: "to it- they", "the world- Serbia"
+            # a dash typed without its first space: "to it- they", "a statement- you are",
+            # "the world- Serbia"
+            return None
     elif not (prefix or (left in _TENS and right in _UNITS)):
         return None
     return start, m.end(), "-"
