@@ -249,6 +249,18 @@ def test_the_fuzz_finding_with_lone_carriage_returns_repairs_once():
     check_repair(Repairer(fast=True), text)
 
 
+def test_a_refrain_whose_other_copy_goes_is_judged_again_in_the_same_repair():
+    # S1 is kept as "said again" because S3 says it too, but S3 goes as a copy of S1 in the same
+    # pass; the next repair would then find S1 a cut-off copy of the fuller S2 (a fuzz finding)
+    from unmangle import Repairer
+    from unmangle.bench.fuzzing import check_repair, hostile_text
+
+    text = hostile_text(bytes.fromhex(
+        "00000000000000000000000000000000000000000000000000000000000000250a00000000000000000000"
+        "ffffffff00000000000000000000000000250a00000000000000000000250a"))
+    check_repair(Repairer(fast=True), text)
+
+
 def test_removals_around_undone_words_map_back_to_the_input(stage):
     """A removed copy takes its doubled words with it; doubled words elsewhere are still undone."""
     text = f"The the vote was close.\n\n{FULL}\n\n{OTHER}\n\n{FULL.replace('the talks', 'the the talks')}"

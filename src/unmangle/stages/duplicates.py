@@ -410,43 +410,61 @@ class DuplicatesStage(BaseStage):
         shape = _Shapes(text, units, para_sentences)
         shape.copies = set(sims)
         at_end = shape.end_block(previous, n_paras)
-        removed: dict[int, tuple[str, float]] = {}
-        for later in sorted(previous):
-            if later in removed:
-                continue
-            before = previous[later]  # the copy just before: where damage shows
-            while True:
-                kept = before
-                while kept in removed and kept in previous:
-                    kept = previous[kept]  # the copy that stays, named in the reason
-                a, b = units[kept], units[later]
-                # the exact similarity only where it decides or is reported: most copies stay
-                if b.n_words <= self.length_ratio * a.n_words:
-                    decided = ((later in at_end or shape.looks_like_damage(later, before))
-                               and not shape.echo(later, before))
-                else:
-                    decided = (kept not in removed and shape.looks_like_damage(kept, later)
-                               and not shape.said_again(kept, later, place[later][0])
-                               and not shape.echo(kept, later))
-                if not decided:
-                    break
-                alike = copy_before(later, before)
-                if alike is None:
-                    break
-                if alike != before:  # judge again against the copy it is alike to
-                    before = alike
+
+        def decide_once(gone: set[int]) -> dict[int, tuple[str, float]]:
+            """One pass over the copies; a refrain said again only by copies in ``gone``
+            (removed in this repair) is not said again."""
+            removed: dict[int, tuple[str, float]] = {}
+            for later in sorted(previous):
+                if later in removed:
                     continue
-                sim = similar(kept, later) or similar(before, later)
-                if b.n_words <= self.length_ratio * a.n_words:
-                    removed[later] = (
-                        f"near-duplicate of an earlier sentence (similarity {sim:.2f}"
-                        f"{', part of a block repeated at the end' if later in at_end else ''}): "
-                        f"{_preview(text, a if similar(kept, later) else units[before])}", _confidence(sim))
-                elif sim >= max(self.similarity, _TRUNCATED_SIMILARITY):
-                    removed[kept] = (
-                        f"truncated copy of a later, fuller sentence (similarity {sim:.2f}): "
-                        f"{_preview(text, b)}", _confidence(sim))
+                before = previous[later]  # the copy just before: where damage shows
+                while True:
+                    kept = before
+                    while kept in removed and kept in previous:
+                        kept = previous[kept]  # the copy that stays, named in the reason
+                    a, b = units[kept], units[later]
+                    # the exact similarity only where it decides or is reported: most copies stay
+                    if b.n_words <= self.length_ratio * a.n_words:
+                        decided = ((later in at_end or shape.looks_like_damage(later, before))
+                                   and not shape.echo(later, before))
+                    else:
+                        decided = (kept not in removed and shape.looks_like_damage(kept, later)
+                                   and not shape.said_again(kept, later, place[later][0], gone)
+                                   and not shape.echo(kept, later))
+                    if not decided:
+                        break
+                    alike = copy_before(later, before)
+                    if alike is None:
+                        break
+                    if alike != before:  # judge again against the copy it is alike to
+                        before = alike
+                        continue
+                    sim = similar(kept, later) or similar(before, later)
+                    if b.n_words <= self.length_ratio * a.n_words:
+                        removed[later] = (
+                            f"near-duplicate of an earlier sentence (similarity {sim:.2f}"
+                            f"{', part of a block repeated at the end' if later in at_end else ''}): "
+                            f"{_preview(text, a if similar(kept, later) else units[before])}", _confidence(sim))
+                    elif sim >= max(self.similarity, _TRUNCATED_SIMILARITY):
+                        removed[kept] = (
+                            f"truncated copy of a later, fuller sentence (similarity {sim:.2f}): "
+                            f"{_preview(text, b)}", _confidence(sim))
+                    break
+            return removed
+
+        # a pass decides in text order, so a sentence kept as said again elsewhere may see that
+        # other copy removed later in the same pass; the next repair would then find it a cut-off
+        # copy. Deciding again with the removed copies left out settles it in this repair.
+        removed = decide_once(set())
+        for _ in range(_DECIDE_ROUNDS):
+            if not shape.relied_on & removed.keys():
                 break
+            shape.relied_on.clear()
+            again = decide_once(set(removed))
+            if again == removed:
+                break
+            removed = again
         return removed
 
     def _doubled_headlines(self, paras) -> list[Removal]:
@@ -503,6 +521,9 @@ MAX_GAP = 3
 #: How many earlier members of a group a copy is compared with when the one just before it is not
 #: alike (the group was joined through other pairs); copies of one sentence are mostly neighbours.
 _WALK_BACK = 8
+#: How many times the copies are judged again once a refrain's other copy turned out removed
+#: (each round leaves the removed copies out; one settles every case seen).
+_DECIDE_ROUNDS = 3
 #: A later sentence that is an earlier one with up to this many words and a colon or dash put
 #: before it ("I repeat: the more equality …") restates it on purpose: spinners substitute words,
 #: they do not announce a repeat. (A lead-in ending in a comma, "Later, the central bank …", may be
@@ -551,6 +572,8 @@ class _Shapes:
         self._social_paragraphs: dict[int, bool] = {}
         #: units with a near-copy somewhere (set by the caller once the pairs are judged)
         self.copies: set[int] = set()
+        #: units that made another one "said again" (:meth:`said_again`)
+        self.relied_on: set[int] = set()
         self._lowered: dict[int, list[str]] = {}
 
     def _unit_text(self, uid: int) -> str:
@@ -640,12 +663,16 @@ class _Shapes:
         copied = sum(u in self.copies for u in units)
         return copied >= 2 and 2 * copied >= len(units)
 
-    def said_again(self, uid: int, other: int, members: list[int]) -> bool:
+    def said_again(self, uid: int, other: int, members: list[int], gone: set[int] = frozenset()) -> bool:
         """Whether ``uid``, shorter than its copy ``other``, is said word for word elsewhere in the
-        text too: a refrain ("Let us love one another the Lavalas way.") that a fuller sentence
-        ends with, not a cut-off copy of that sentence."""
+        text too (not counting the units in ``gone``): a refrain ("Let us love one another the
+        Lavalas way.") that a fuller sentence ends with, not a cut-off copy of that sentence. The
+        units that make it so are noted in :attr:`relied_on`."""
         words = self._words(uid)
-        return any(m not in (uid, other) and self._words(m) == words for m in members)
+        found = [m for m in members
+                 if m not in (uid, other) and m not in gone and self._words(m) == words]
+        self.relied_on.update(found)
+        return bool(found)
 
     def _different_ending(self, uid: int, other: int) -> bool:
         a, b = self._words(uid), self._words(other)
