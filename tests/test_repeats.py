@@ -57,6 +57,7 @@ def test_doubled_phrases_are_removed(text, expected):
     "He sang New York New York and left.",                 # a capitalised second copy: a title
     "the plan,\nthe plan again",                           # across punctuation and a line break
     "The re-re-elected and don't don't-care cases.",       # parts of hyphenated words
+    "Codes the the3 and 3the the stay.",                   # letters glued to digits
 ])
 def test_legitimate_doubles_stay(text):
     assert DuplicatesStage().propose(text) == []

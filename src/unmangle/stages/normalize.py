@@ -203,12 +203,7 @@ def _missing_space_after_comma(text: str, m: re.Match) -> tuple[int, int, str] |
     a list written without spaces on purpose ("red,green,blue": two or more such commas)."""
     if not text[m.start() - 1].islower():
         return None  # "TL;DR", "AT&T,Inc": capitals glued on purpose
-    a, b = m.start(), m.end()
-    while a > 0 and not text[a - 1].isspace():
-        a -= 1
-    while b < len(text) and not text[b].isspace():
-        b += 1
-    if len(_GLUED_LIST.findall(text, a, b)) > 1:
+    if len(_GLUED_LIST.findall(text, *_token_bounds(text, m.start(), m.end()))) > 1:
         return None
     return m.start(), m.end(), m.group() + " "
 
@@ -217,8 +212,6 @@ def _missing_space_after_comma(text: str, m: re.Match) -> tuple[int, int, str] |
 #: "short- or long-term", "Wachstums- und"), or the word before one that starts it ("mandated and
 #: -authorized"): such a hyphen is spaced on purpose.
 _SUSPENSION_WORDS = frozenset("and or nor to und oder et ou y o as versus vs than".split())
-
-
 
 _LETTERS_BEFORE = re.compile(r"[^\W\d_]+$")
 _LETTERS_AFTER = re.compile(r"[^\W\d_]+")
@@ -229,16 +222,17 @@ def _spaced_hyphen(text: str, m: re.Match) -> tuple[int, int, str] | None:
     """Close up a hyphen spaced on one side ("re- election", "Al -Khalifa"), or on both sides
     after a prefix or in a number ("self - determination", "sixty - fifth"); a dash between other
     words ("the plan - which failed - ") and a suspended compound ("pre- and post-war") stay."""
-    start = m.start() if m.group("after") is not None else m.start() - 1  # the space before
-    gap = text[start:m.end()]
+    spaced_after = m.group("after") is not None  # "re- election"
+    spaced_before = m.group("both") == ""  # "Al -Khalifa"
+    start = m.start() if spaced_after else m.start() - 1  # the space before
     a = _LETTERS_BEFORE.search(text, max(0, start - _WORD_REACH), start).group()
     b = _LETTERS_AFTER.match(text, m.end()).group()
     left, right = a.lower(), b.lower()
     prefix = left in _HYPHEN_PREFIXES
-    if gap.startswith("-") or gap.endswith("-"):  # "re- election", "Al -Khalifa"
-        if (right if gap.startswith("-") else left) in _SUSPENSION_WORDS:
+    if spaced_after or spaced_before:
+        if (right if spaced_after else left) in _SUSPENSION_WORDS:
             return None
-        if gap.endswith("-") and len(b) < 4:
+        if spaced_before and len(b) < 4:
             return None  # "careful -pdf": a switch
         if not prefix and (left in FUNCTION_WORDS or right in FUNCTION_WORDS
                            or (b[0].isupper() and not a[0].isupper())):
@@ -506,14 +500,20 @@ def _starts_of_lines(text: str, numbers: set[int]) -> list[int]:
     return starts
 
 
-def _protected(text: str, start: int, end: int) -> bool:
-    """Whether the edit [start, end) touches a URL, e-mail, path or code-like token."""
+def _token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened to the whitespace on either side: the token(s) it lies in."""
     a = start
     while a > 0 and not text[a - 1].isspace():
         a -= 1
     b = end
     while b < len(text) and not text[b].isspace():
         b += 1
+    return a, b
+
+
+def _protected(text: str, start: int, end: int) -> bool:
+    """Whether the edit [start, end) touches a URL, e-mail, path or code-like token."""
+    a, b = _token_bounds(text, start, end)
     if a == start and b == end:
         # the edit is bounded by spaces: look at the words on either side of it
         while a > 0 and text[a - 1].isspace() and text[a - 1] != "\n":

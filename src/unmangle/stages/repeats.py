@@ -96,13 +96,17 @@ def _spaced(text: str, before: _Word, word: _Word) -> bool:
     return _PLAIN_SPACES.fullmatch(text, before.end, word.start) is not None
 
 
+#: What glues a word to the text before it (a digit, "_", a hyphen or an apostrophe: "3the",
+#: "re-re") or after it ("the3", "don't-care").
+_GLUED_BEFORE = re.compile(r"[\w'’-]")
+_GLUED_AFTER = re.compile(r"\w|['’-]\w")
+
+
 def _attached(text: str, word: _Word) -> bool:
-    """Whether a word is part of a hyphenated or elided one ("re-re", "don't don't-care"): a
-    hyphen or apostrophe before it, or one after it followed by more letters."""
-    before = text[word.start - 1] if word.start else ""
-    after = text[word.end:word.end + 2]
-    return before in ("'", "’", "-") or (
-        len(after) == 2 and after[0] in "'’-" and (after[1].isalpha() or after[1] == "_"))
+    """Whether a word is part of a longer token (a hyphenated or elided word, letters glued to
+    digits): such a word is no copy of its own."""
+    return (word.start > 0 and _GLUED_BEFORE.match(text, word.start - 1) is not None
+            or _GLUED_AFTER.match(text, word.end) is not None)
 
 
 def _is_copy(kept: list[int], words: list[_Word], text: str, k: int) -> bool:
